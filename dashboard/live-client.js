@@ -1,0 +1,150 @@
+// @ts-check
+// Reconnecting WebSocket client for /ws. The token goes in the first message (a browser cannot set headers on
+// a WebSocket, and a URL would leak it into logs); then it subscribes to live points and alert changes. A dropped
+// connection is retried with exponential backoff and jitter until stop() or until the server refuses the token.
+
+/** The collector closes with this code when the token is unknown or may not read. */
+export const CLOSE_UNAUTHORIZED = 4401;
+const BASE_DELAY_MS = 1_000;
+const MAX_DELAY_MS = 30_000;
+const TOPICS = ['points', 'alerts'];
+
+/**
+ * `live` is reported after every successful (re)subscription: the moment to refetch what may have been missed.
+ * @typedef {{ state: 'connecting', attempt: number }
+ *   | { state: 'live', reconnected: boolean }
+ *   | { state: 'reconnecting', attempt: number, delayMs: number, reason: string }
+ *   | { state: 'unauthorized', reason: string }} LiveStatus
+ */
+
+/**
+ * @typedef {object} LiveClientOptions
+ * @property {string} url ws:// or wss:// address of /ws
+ * @property {string} token
+ * @property {(points: import('./host-board.js').LivePoint[]) => void} onPoints
+ * @property {(message: import('./alert-store.js').AlertsMessage) => void} onAlerts a message of the `alerts` topic
+ * @property {(role: string) => void} onReady the token's role, as the collector said after authentication
+ * @property {(status: LiveStatus) => void} onStatus
+ */
+
+/**
+ * Delay before retry number `attempt` (1-based): 1 s, 2 s, 4 s … capped at 30 s, each scaled by a random
+ * 50–100 % so that many dashboards do not reconnect in lockstep after a collector restart.
+ * @param {number} attempt
+ * @returns {number}
+ */
+export function backoffDelay(attempt) {
+  const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1));
+  return Math.round(ceiling * (0.5 + Math.random() / 2));
+}
+
+/**
+ * @param {CloseEvent} event
+ * @returns {string}
+ */
+function closeReason(event) {
+  if (event.reason !== '') return event.reason;
+  return event.code === 1006 ? 'connection lost' : `closed with code ${event.code}`;
+}
+
+/**
+ * Opens the live connection at once and keeps it open.
+ * @param {LiveClientOptions} options
+ * @returns {{ stop(): void }}
+ */
+export function connectLive(options) {
+  /** @type {WebSocket | undefined} */
+  let socket;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let retryTimer;
+  let stopped = false;
+  let failures = 0;
+  let wasLive = false;
+
+  /**
+   * @param {WebSocket} ws
+   * @param {unknown} data
+   */
+  const onMessage = (ws, data) => {
+    /** @type {{ type?: string, topic?: string, role?: string, points?: import('./host-board.js').LivePoint[], message?: string }} */
+    let message;
+    try {
+      message = JSON.parse(String(data));
+    } catch {
+      return;
+    }
+    switch (message.type) {
+      case 'ready':
+        if (typeof message.role === 'string') options.onReady(message.role);
+        ws.send(JSON.stringify({ type: 'subscribe', topics: TOPICS }));
+        return;
+      case 'subscribed':
+        failures = 0;
+        options.onStatus({ state: 'live', reconnected: wasLive });
+        wasLive = true;
+        return;
+      case 'points':
+        if (Array.isArray(message.points)) options.onPoints(message.points);
+        return;
+      case 'alert':
+      case 'silence':
+      case 'delivery_failed':
+        options.onAlerts(/** @type {import('./alert-store.js').AlertsMessage} */ (/** @type {unknown} */ (message)));
+        return;
+      case 'error':
+        console.warn(`live updates: the collector answered: ${message.message ?? 'error'}`);
+        return;
+      default:
+        return;
+    }
+  };
+
+  /**
+   * @param {WebSocket} ws
+   * @param {CloseEvent} event
+   */
+  const onClose = (ws, event) => {
+    if (stopped || ws !== socket) return;
+    socket = undefined;
+    if (event.code === CLOSE_UNAUTHORIZED) {
+      stopped = true;
+      options.onStatus({ state: 'unauthorized', reason: closeReason(event) });
+      return;
+    }
+    failures += 1;
+    const delayMs = backoffDelay(failures);
+    options.onStatus({ state: 'reconnecting', attempt: failures, delayMs, reason: closeReason(event) });
+    retryTimer = setTimeout(open, delayMs);
+  };
+
+  const open = () => {
+    retryTimer = undefined;
+    options.onStatus({ state: 'connecting', attempt: failures + 1 });
+    const ws = new WebSocket(options.url);
+    socket = ws;
+    ws.addEventListener('open', () => { ws.send(JSON.stringify({ type: 'auth', token: options.token })); });
+    ws.addEventListener('message', (event) => { onMessage(ws, event.data); });
+    ws.addEventListener('close', (event) => { onClose(ws, event); });
+  };
+
+  open();
+  return {
+    stop() {
+      stopped = true;
+      clearTimeout(retryTimer);
+      socket?.close(1000, 'signed out');
+      socket = undefined;
+    },
+  };
+}
+
+/**
+ * The /ws address next to the page (ws: for http:, wss: for https:).
+ * @param {Location} location
+ * @returns {string}
+ */
+export function liveUrl(location) {
+  const url = new URL('ws', location.href);
+  url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return url.toString();
+}

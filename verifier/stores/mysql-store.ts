@@ -1,0 +1,177 @@
+// MySQL/MariaDB store (mysql2): type map, one canonical SQL fragment per logical type, in-database md5-64 digests.
+// Every session runs with time_zone '+00:00' so TIMESTAMP columns read as UTC.
+import { createPool, type Pool, type PoolConnection } from 'mysql2/promise';
+import { SyncwatchError } from '../../lib/errors.js';
+import type { Column, LogicalType } from '../canonical/logical-type.js';
+import type { CallOptions, Store, TableDescription } from '../store.js';
+import { redactUrl } from './redact-url.js';
+import { MYSQL_FIX_SQL } from './mysql-fix-sql.js';
+import type { SqlDialect } from './sql-dialect.js';
+import { translateSqlError } from './sql-errors.js';
+import { createSqlStore, type SqlExecutor } from './sql-store.js';
+
+const INT = (): LogicalType => ({ kind: 'int' });
+const TEXT = (): LogicalType => ({ kind: 'text' });
+const BYTES = (): LogicalType => ({ kind: 'bytes' });
+
+/** information_schema DATA_TYPE → logical type (COLUMN_TYPE decides TINYINT(1) = boolean). */
+export const MYSQL_TYPE_MAP: Readonly<Record<string, (scale: number | null, columnType: string) => LogicalType>> = {
+  tinyint: (_s, ct) => (/^tinyint\(1\)/i.test(ct) ? { kind: 'bool' } : { kind: 'int' }),
+  smallint: INT, mediumint: INT, int: INT, bigint: INT, year: INT,
+  decimal: (scale) => ({ kind: 'decimal', scale }),
+  float: () => ({ kind: 'float', bits: 32 }),
+  double: () => ({ kind: 'float', bits: 64 }),
+  datetime: () => ({ kind: 'timestamp' }),
+  timestamp: () => ({ kind: 'timestamp' }),
+  date: () => ({ kind: 'date' }),
+  time: () => ({ kind: 'time' }),
+  char: TEXT, varchar: TEXT, tinytext: TEXT, text: TEXT, mediumtext: TEXT, longtext: TEXT, enum: TEXT, set: TEXT,
+  binary: BYTES, varbinary: BYTES, tinyblob: BYTES, blob: BYTES, mediumblob: BYTES, longblob: BYTES,
+  json: () => ({ kind: 'json' }),
+  uuid: () => ({ kind: 'uuid' }),
+};
+
+function quoteIdent(name: string): string {
+  return `\`${name.replaceAll('`', '``')}\``;
+}
+
+function canonical(column: Column, as: LogicalType): string | null {
+  const q = quoteIdent(column.name);
+  switch (as.kind) {
+    case 'int':
+    case 'bool':
+      return `CAST(${q} AS CHAR)`;
+    case 'decimal':
+      // Strip trailing fractional zeros, then a bare '.', so 1.50 reads '1.5' and 0.00 reads '0' (as PostgreSQL's trim_scale).
+      return as.scale !== null && as.scale > 0 && /\(\d+,\s*[1-9]/.test(column.engineType)
+        ? `TRIM(TRAILING '.' FROM TRIM(TRAILING '0' FROM CAST(${q} AS CHAR)))`
+        : `CAST(${q} AS CHAR)`;
+    case 'timestamp':
+      return `DATE_FORMAT(${q}, '%Y-%m-%d %H:%i:%s.%f')`;
+    case 'date':
+      return `DATE_FORMAT(${q}, '%Y-%m-%d')`;
+    case 'time':
+      return `TIME_FORMAT(${q}, '%H:%i:%s.%f')`;
+    case 'text':
+      return `CONVERT(${q} USING utf8mb4)`;
+    case 'bytes':
+      // A text column compared with a binary one is compared as its UTF-8 bytes, whatever its character set.
+      return column.type.kind === 'text' ? `LOWER(HEX(CONVERT(${q} USING utf8mb4)))` : `LOWER(HEX(${q}))`;
+    case 'uuid':
+      return `LOWER(CAST(${q} AS CHAR))`;
+    case 'float':
+    case 'json':
+      return null;
+  }
+}
+
+export const MYSQL_DIALECT: SqlDialect = {
+  kind: 'mysql',
+  quoteIdent,
+  placeholder: () => '?',
+  canonical,
+  raw: (column) => quoteIdent(column.name),
+  field: (e) => `COALESCE(CONCAT(LENGTH(${e}), ':', ${e}), 'N')`,
+  // CONV reads the 16 hex digits as an unsigned 64-bit integer; SUM over integers is an exact DECIMAL.
+  hashSum: (fields) => `CAST(SUM(CAST(CONV(SUBSTRING(MD5(CONCAT(${fields.join(', ')})), 1, 16), 16, 10) AS UNSIGNED)) AS CHAR)`,
+  // BINARY compares bytes with no trailing-space padding (utf8mb4_bin is PAD SPACE, so 'a' = 'a ' there).
+  keyOrder: (as, column, canon) => (as.kind === 'int' || as.kind === 'decimal' ? column : `CAST(${canon} AS BINARY)`),
+  keyParam: (as, p) => (as.kind === 'int' || as.kind === 'decimal' ? p : `CAST(${p} AS BINARY)`),
+  rowHashHex: (fields) => `SUBSTRING(MD5(CONCAT(${fields.join(', ')})), 1, 16)`,
+  hexOfText: (e) => `LOWER(HEX(CONVERT(${e} USING utf8mb4)))`,
+  // Sessions raise group_concat_max_len (createMysqlStore), or a long page would be cut off silently.
+  packRows: (parts, orderBy) => `GROUP_CONCAT(CONCAT_WS(',', ${parts.join(', ')}) ORDER BY ${orderBy.join(', ')} SEPARATOR ';')`,
+  intText: (e) => `CAST(${e} AS CHAR)`,
+  fix: MYSQL_FIX_SQL,
+};
+
+/** Connection-level error codes: unknown database, access denied, server gone. */
+const UNREACHABLE = new Set(['ER_BAD_DB_ERROR', 'ER_ACCESS_DENIED_ERROR', 'ER_DBACCESS_DENIED_ERROR', 'ER_SERVER_SHUTDOWN', 'ER_CON_COUNT_ERROR']);
+
+function createMysqlExecutor(pool: Pool, where: string): SqlExecutor {
+  const run = async (sql: string, params: readonly unknown[], options: CallOptions = {}): Promise<Record<string, unknown>[]> => {
+    options.signal?.throwIfAborted();
+    let conn: PoolConnection | undefined;
+    // A stopped run kills its statement (KILL QUERY from a second connection), as the abort contract asks.
+    const cancel = (): void => {
+      const id = conn?.threadId;
+      if (typeof id === 'number') void pool.query(`KILL QUERY ${id}`).catch(() => undefined);
+    };
+    try {
+      conn = await pool.getConnection();
+      options.signal?.addEventListener('abort', cancel, { once: true });
+      const [rows] = await conn.query(sql, [...params]);
+      return rows as Record<string, unknown>[];
+    } catch (err) {
+      throw translateSqlError(err, where, UNREACHABLE);
+    } finally {
+      options.signal?.removeEventListener('abort', cancel);
+      conn?.release();
+    }
+  };
+  let closed = false;
+  return {
+    query: run,
+    async check() {
+      try {
+        const rows = await run('SELECT VERSION() AS v', []);
+        return { ok: true, detail: `MySQL/MariaDB ${String(rows[0]?.['v'])}` };
+      } catch (err) {
+        return { ok: false, error: err instanceof Error ? err.message : String(err) };
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}
+
+async function describeMysql(executor: SqlExecutor, table: string, options?: CallOptions): Promise<TableDescription> {
+  const parts = table.split('.');
+  const [schema, name] = parts.length > 1 ? [parts[0] ?? '', parts.slice(1).join('.')] : [null, table];
+  const cols = await executor.query(
+    `SELECT COLUMN_NAME AS name, DATA_TYPE AS type, COLUMN_TYPE AS ctype, NUMERIC_SCALE AS scale FROM information_schema.COLUMNS
+     WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`,
+    [schema, name], options);
+  if (cols.length === 0) throw new SyncwatchError('SW_STORE_TABLE_NOT_FOUND', `mysql: table ${table} not found (or it has no columns visible to this user)`);
+  const columns = cols.map((c) => {
+    const dataType = String(c['type']).toLowerCase();
+    const engineType = String(c['ctype']);
+    const map = MYSQL_TYPE_MAP[dataType];
+    if (map === undefined) throw new SyncwatchError('SW_STORE_UNSUPPORTED_TYPE', `mysql: ${table}.${String(c['name'])} has type ${engineType}, which the verifier cannot compare yet`);
+    return { name: String(c['name']), engineType, type: map(c['scale'] === null ? null : Number(c['scale']), engineType) };
+  });
+  const pk = await executor.query(
+    `SELECT COLUMN_NAME AS name FROM information_schema.KEY_COLUMN_USAGE
+     WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ? AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION`,
+    [schema, name], options);
+  return { table, columns, primaryKey: pk.map((r) => String(r['name'])) };
+}
+
+/** Opens a MySQL/MariaDB store for `mysql://user[:password]@host:port/db`; connects lazily. */
+export function createMysqlStore(url: URL): Store {
+  const displayUrl = redactUrl(url);
+  const shown = new URL(displayUrl);
+  const where = `mysql ${shown.host}${shown.pathname}`;
+  const pool = createPool({
+    uri: url.toString().replace(/^mariadb:/, 'mysql:'),
+    connectionLimit: 4,
+    connectTimeout: 5_000,
+    charset: 'utf8mb4',
+    dateStrings: true,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    decimalNumbers: false,
+    // JSON arrives as its text: encode.ts parses it once, and a top-level JSON string must stay distinguishable.
+    jsonStrings: true,
+  });
+  pool.pool.on('connection', (conn) => {
+    // Sessions must read TIMESTAMP as UTC before any canonical expression runs; packed pages of row hashes
+    // (packRows) need more than the default 1 MB of GROUP_CONCAT.
+    conn.query("SET time_zone = '+00:00', group_concat_max_len = 1073741824");
+  });
+  const executor = createMysqlExecutor(pool, where);
+  return createSqlStore({ dialect: MYSQL_DIALECT, executor, displayUrl, describe: (t, o) => describeMysql(executor, t, o) });
+}

@@ -1,0 +1,46 @@
+// What differs between SQL engines, as data and tiny fragment functions; sql-store.ts composes them into the
+// digest, split and stream queries. No engine name appears in the shared code (style practice 4).
+import type { Column, LogicalType } from '../canonical/logical-type.js';
+import type { FixSqlWriter } from '../store.js';
+
+export interface SqlDialect {
+  /** Store kind reported to users, e.g. `postgres`. */
+  readonly kind: string;
+  /** Quotes one identifier (a column, or one part of `schema.table`). */
+  quoteIdent(name: string): string;
+  /** The bind placeholder for the `index`-th parameter (1-based). */
+  placeholder(index: number): string;
+  /** SQL producing the canonical text of `column` compared as `as`, or null when the engine has no portable form. */
+  canonical(column: Column, as: LogicalType): string | null;
+  /** SQL selecting the column's raw value, for in-process canonical encoding. */
+  raw(column: Column): string;
+  /** Wraps a canonical expression into its self-delimiting row field: `N` for NULL, else `<bytes>:<text>`. */
+  field(canonicalExpr: string): string;
+  /** The aggregate of md5-64 over rows whose canonical row text is the concatenation of `fields`. */
+  hashSum(fields: readonly string[]): string;
+  /** One row's md5-64 as 16 lowercase hex digits (the first 8 bytes of MD5 of the row text). */
+  rowHashHex(fields: readonly string[]): string;
+  /** SQL ordering a key column by value (numbers) or by the bytes of its canonical text (everything else). */
+  keyOrder(as: LogicalType, column: string, canonicalExpr: string): string;
+  /** The bind parameter compared against `keyOrder` (e.g. cast to binary where the key is binary). */
+  keyParam(as: LogicalType, placeholder: string): string;
+  /** Lowercase hex of the UTF-8 bytes of a text expression (an ASCII-only form of any text). */
+  hexOfText(expr: string): string;
+  /**
+   * An aggregate joining, in the order of the `orderBy` columns, each row's `parts` with ',' and the rows with
+   * ';' into one text — so that a page of (key, row hash) rows crosses the wire and the driver as ONE value.
+   */
+  packRows(parts: readonly string[], orderBy: readonly string[]): string;
+  /** Decimal text of an integer expression (an aggregate such as MIN(c)). */
+  intText(expr: string): string;
+  /** How fix SQL is written for this engine. */
+  readonly fix: FixSqlFragments;
+}
+
+/** The engine-specific part of fix SQL; sql-store.ts adds quoting, table names and INSERT. */
+export type FixSqlFragments = Pick<FixSqlWriter, 'begin' | 'end' | 'literal' | 'update' | 'delete'>;
+
+/** Quotes `schema.table` or `table` part by part. */
+export function quoteTable(dialect: SqlDialect, table: string): string {
+  return table.split('.').map((part) => dialect.quoteIdent(part)).join('.');
+}

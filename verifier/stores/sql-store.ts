@@ -1,0 +1,188 @@
+// The shared core of SQL stores: runs the digest, partition, split and stream queries (built in sql-query.ts
+// from a dialect's fragments) through a minimal executor. Engines differ only in dialect, type map and connection.
+import { SyncwatchError } from '../../lib/errors.js';
+import { mod64, EMPTY_DIGEST, combineDigests, type ChunkDigest } from '../digest.js';
+import { FULL_RANGE, type KeyRange, type KeyTuple } from '../key-range.js';
+import { pieceCount } from '../partition.js';
+import type { CanonicalRow } from '../row-diff.js';
+import type { CallOptions, FixSqlWriter, KeyHash, KeySpan, ReadSpec, Store, StoreHealth, StreamOptions, TableDescription } from '../store.js';
+import { quoteTable, type SqlDialect } from './sql-dialect.js';
+import {
+  Params, asText, bucketExpr, canonicalOf, canonicalRowMapper, hashFields, hashSumOf, keyInList, keyOrders, keySelectList, rangeConditions, selectList, tupleCompare, whereClause,
+} from './sql-query.js';
+
+/** The smallest thing a SQL store needs from a connection pool. */
+export interface SqlExecutor {
+  /** Runs one statement with bind parameters; rows are plain objects keyed by column alias. */
+  query(sql: string, params: readonly unknown[], options?: CallOptions): Promise<Record<string, unknown>[]>;
+  check(): Promise<StoreHealth>;
+  close(): Promise<void>;
+}
+
+export interface SqlStoreParts {
+  readonly dialect: SqlDialect;
+  readonly executor: SqlExecutor;
+  readonly displayUrl: string;
+  /** The qualified, quoted name of a table; defaults to the quoted `schema.table`. */
+  readonly qualify?: ((table: string) => string) | undefined;
+  /** Text appended to the table in FROM, e.g. ClickHouse's ` FINAL`; empty by default. */
+  readonly readModifier?: ((table: string) => string) | undefined;
+  describe(table: string, options?: CallOptions): Promise<TableDescription>;
+}
+
+export const DEFAULT_BATCH_SIZE = 5_000;
+/** Key + hash rows are small: larger pages mean fewer round trips when whole ranges are streamed. */
+const HASH_BATCH_SIZE = 20_000;
+/** Hex text keys can be long; smaller pages keep one packed page well under the servers' packet limits. */
+const TEXT_KEY_HASH_BATCH_SIZE = 2_000;
+/** Keys per `IN (…)` lookup. */
+const FETCH_BATCH_SIZE = 1_000;
+
+/** Parses a packed page (`k1,k2,…,hash;…`, text keys in hex) into key/hash pairs. */
+function unpackKeyHashes(packed: string, hexKey: readonly boolean[]): KeyHash[] {
+  return packed.split(';').map((row) => {
+    const fields = row.split(',');
+    const hash = fields.pop() ?? '';
+    return { key: fields.map((f, i) => (hexKey[i] === true ? Buffer.from(f, 'hex').toString('utf8') : f)), hash };
+  });
+}
+
+function digestOf(row: Record<string, unknown> | undefined): ChunkDigest {
+  const s = row?.['s'];
+  return { count: Number(row?.['n'] ?? 0), hash: s === null || s === undefined ? 0n : mod64(BigInt(asText(s) ?? '0')) };
+}
+
+function bigintOrNull(v: unknown): bigint | null {
+  const t = asText(v);
+  return t === null ? null : BigInt(t);
+}
+
+/** Builds a Store from an engine's dialect, executor and describe function. */
+export function createSqlStore(parts: SqlStoreParts): Store {
+  const { dialect: d, executor } = parts;
+  const qualify = parts.qualify ?? ((table: string): string => quoteTable(d, table));
+  const from = (table: string): string => `${qualify(table)}${parts.readModifier?.(table) ?? ''}`;
+  const fixSql: FixSqlWriter = {
+    ...d.fix,
+    table: qualify,
+    quoteIdent: (name) => d.quoteIdent(name),
+    insert: (table, columns, values) => `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${values.join(', ')});`,
+  };
+
+  /** Keyset pagination: each batch is a short statement, so a stop between batches holds no open cursor. */
+  async function* paginate<T>(spec: ReadSpec, range: KeyRange, select: string, map: (r: Record<string, unknown>) => T, keyOf: (item: T) => KeyTuple, options: StreamOptions): AsyncGenerator<readonly T[]> {
+    const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+    const orders = keyOrders(d, spec).join(', ');
+    let after: KeyTuple | null = null;
+    for (;;) {
+      options.signal?.throwIfAborted();
+      const params = new Params(d);
+      const conditions = rangeConditions(d, spec, range, params);
+      if (after !== null) conditions.push(tupleCompare(d, spec, '>', after, params));
+      const sql = `SELECT ${select} FROM ${from(spec.table)}${whereClause(conditions)} ORDER BY ${orders} LIMIT ${batchSize}`;
+      const items = (await executor.query(sql, params.values, options)).map(map);
+      if (items.length > 0) yield items;
+      const last = items.at(-1);
+      if (items.length < batchSize || last === undefined) return;
+      after = keyOf(last);
+    }
+  }
+
+  return {
+    kind: d.kind,
+    displayUrl: parts.displayUrl,
+    describe: (table, options) => parts.describe(table, options),
+
+    canDigestInDatabase: (spec) => spec.columns.every((rc) => canonicalOf(d, rc) !== null),
+
+    canSplitByArithmetic: (spec) => spec.keyCount === 1 && spec.columns[0]?.as.kind === 'int' && spec.columns[0].column.type.kind === 'int',
+
+    async splitKeySpace(spec, range, everyRows, options): Promise<KeyTuple[]> {
+      if (!Number.isInteger(everyRows) || everyRows < 1) throw new RangeError(`everyRows must be a positive integer, got ${everyRows}`);
+      const params = new Params(d);
+      const keyCols = spec.columns.slice(0, spec.keyCount);
+      const sql = `SELECT ${keyCols.map((_, i) => `c${i}`).join(', ')} FROM (SELECT ${keySelectList(d, spec)}, ROW_NUMBER() OVER (ORDER BY ${keyOrders(d, spec).join(', ')}) AS rn FROM ${from(spec.table)}${whereClause(rangeConditions(d, spec, range, params))}) s WHERE MOD(rn - 1, ${everyRows}) = 0 AND rn > 1 ORDER BY rn`;
+      const rows = await executor.query(sql, params.values, options);
+      return rows.map((r) => keyCols.map((_, i) => asText(r[`c${i}`]) ?? ''));
+    },
+
+    async digestChunk(spec, range, options): Promise<ChunkDigest> {
+      const params = new Params(d);
+      const sql = `SELECT COUNT(*) AS n, ${hashSumOf(d, spec)} AS s FROM ${from(spec.table)}${whereClause(rangeConditions(d, spec, range, params))}`;
+      const [row] = await executor.query(sql, params.values, options);
+      return digestOf(row);
+    },
+
+    async keySpan(spec, range, options = {}): Promise<KeySpan> {
+      const key = d.quoteIdent(spec.columns[0]?.column.name ?? '');
+      const params = new Params(d);
+      const count = options.count === true ? ', COUNT(*) AS n' : '';
+      const sql = `SELECT ${d.intText(`MIN(${key})`)} AS lo, ${d.intText(`MAX(${key})`)} AS hi${count} FROM ${from(spec.table)}${whereClause(rangeConditions(d, spec, range, params))}`;
+      const [row] = await executor.query(sql, params.values, options);
+      return { min: bigintOrNull(row?.['lo']), max: bigintOrNull(row?.['hi']), count: options.count === true ? Number(row?.['n'] ?? 0) : undefined };
+    },
+
+    async digestPartition(spec, partition, options): Promise<ChunkDigest[]> {
+      const params = new Params(d);
+      // Placeholders are numbered in text order: the bucket expression comes before the WHERE clause.
+      const bucket = bucketExpr(d, spec, partition, params);
+      const hash = hashSumOf(d, spec);
+      const where = whereClause(rangeConditions(d, spec, partition.range, params));
+      const sql = `SELECT ${bucket} AS g, COUNT(*) AS n, ${hash} AS s FROM ${from(spec.table)}${where} GROUP BY 1`;
+      const out: ChunkDigest[] = Array.from({ length: pieceCount(partition) }, () => EMPTY_DIGEST);
+      for (const row of await executor.query(sql, params.values, options)) {
+        const i = Number(asText(row['g']) ?? 0);
+        out[i] = combineDigests(out[i] ?? EMPTY_DIGEST, digestOf(row));
+      }
+      return out;
+    },
+
+    streamRows(spec, range, options: StreamOptions = {}): AsyncGenerator<readonly CanonicalRow[]> {
+      return paginate(spec, range, selectList(d, spec), canonicalRowMapper(d, spec), (row) => row.slice(0, spec.keyCount).map((v) => v ?? ''), options);
+    },
+
+    async *streamRowHashes(spec, range, options: StreamOptions = {}): AsyncGenerator<readonly KeyHash[]> {
+      const keyCols = spec.columns.slice(0, spec.keyCount);
+      // Text keys travel as hex so that no key can contain the ',' and ';' that delimit a packed page.
+      const hexKey = keyCols.map((rc) => rc.as.kind === 'text');
+      const parts = keyCols.map((rc, i) => `${hexKey[i] === true ? d.hexOfText(canonicalOf(d, rc) ?? '') : canonicalOf(d, rc) ?? ''} AS k${i}`);
+      const orders = keyOrders(d, spec);
+      const inner = `${parts.join(', ')}, ${d.rowHashHex(hashFields(d, spec))} AS h, ${orders.map((o, i) => `${o} AS o${i}`).join(', ')}`;
+      const pack = d.packRows([...keyCols.map((_, i) => `k${i}`), 'h'], orders.map((_, i) => `o${i}`));
+      const batchSize = options.batchSize ?? (hexKey.includes(true) ? TEXT_KEY_HASH_BATCH_SIZE : HASH_BATCH_SIZE);
+      let after: KeyTuple | null = null;
+      for (;;) {
+        options.signal?.throwIfAborted();
+        const params = new Params(d);
+        const conditions = rangeConditions(d, spec, range, params);
+        if (after !== null) conditions.push(tupleCompare(d, spec, '>', after, params));
+        const sql = `SELECT ${pack} AS p, COUNT(*) AS n FROM (SELECT ${inner} FROM ${from(spec.table)}${whereClause(conditions)} ORDER BY ${orders.join(', ')} LIMIT ${batchSize}) s`;
+        const [row] = await executor.query(sql, params.values, options);
+        const count = Number(row?.['n'] ?? 0);
+        const page = count === 0 ? [] : unpackKeyHashes(asText(row?.['p']) ?? '', hexKey);
+        // A page cut short (e.g. by a server-side length limit) must never pass for fewer rows.
+        if (page.length !== count) throw new SyncwatchError('SW_INTERNAL', `${spec.table}: a packed page held ${page.length} of ${count} rows`);
+        if (page.length > 0) yield page;
+        const last = page.at(-1);
+        if (page.length < batchSize || last === undefined) return;
+        after = last.key;
+      }
+    },
+
+    async fetchRows(spec, keys, options): Promise<CanonicalRow[]> {
+      const out: CanonicalRow[] = [];
+      const toRow = canonicalRowMapper(d, spec);
+      for (let i = 0; i < keys.length; i += FETCH_BATCH_SIZE) {
+        const params = new Params(d);
+        const conditions = [...rangeConditions(d, spec, FULL_RANGE, params), keyInList(d, spec, keys.slice(i, i + FETCH_BATCH_SIZE), params)];
+        const sql = `SELECT ${selectList(d, spec)} FROM ${from(spec.table)}${whereClause(conditions)}`;
+        for (const r of await executor.query(sql, params.values, options)) out.push(toRow(r));
+      }
+      return out;
+    },
+
+    fixSql,
+    check: () => executor.check(),
+    close: () => executor.close(),
+  };
+}
