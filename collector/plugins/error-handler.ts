@@ -34,14 +34,24 @@ const FASTIFY_CODES: Readonly<Record<string, ErrorCode>> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'SW_REQUEST_INVALID',
 };
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The error code this request was answered with, for per-route rejection metrics; null when it succeeded. */
+    errorCode: ErrorCode | null;
+  }
+}
+
 function errorHandlerPlugin(app: FastifyInstance, _opts: unknown, done: () => void): void {
+  app.decorateRequest('errorCode', null);
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (isSyncwatchError(err)) {
       if (err.httpStatus >= 500) request.log.error({ err }, err.message);
+      request.errorCode = err.code;
       return reply.code(err.httpStatus).send({ error: { code: err.code, message: err.message } });
     }
     if (err.validation) {
       const message = describeValidation(err.validationContext ?? 'request', err.validation);
+      request.errorCode = 'SW_REQUEST_INVALID';
       return reply.code(400).send({ error: { code: 'SW_REQUEST_INVALID', message } });
     }
     const mapped = FASTIFY_CODES[err.code];
@@ -55,9 +65,11 @@ function errorHandlerPlugin(app: FastifyInstance, _opts: unknown, done: () => vo
             : mapped === 'SW_INGEST_BODY_TOO_LARGE'
               ? `body: larger than the limit of ${request.routeOptions.bodyLimit} bytes (after decompression); send smaller batches`
               : err.message;
-      return reply.code(status).send({ error: { code: mapped ?? 'SW_REQUEST_INVALID', message } });
+      request.errorCode = mapped ?? 'SW_REQUEST_INVALID';
+      return reply.code(status).send({ error: { code: request.errorCode, message } });
     }
     request.log.error({ err }, 'unhandled error');
+    request.errorCode = 'SW_INTERNAL';
     return reply.code(500).send({ error: { code: 'SW_INTERNAL', message: 'internal error; see the collector log' } });
   });
   app.setNotFoundHandler((request, reply) =>

@@ -32,6 +32,11 @@ export function ingestRoutes(app: FastifyInstance, opts: IngestRouteOptions): vo
       schema: { body: IngestBatchSchema, response: { 200: IngestAckSchema } },
       validatorCompiler: strictValidatorCompiler,
       preParsing: gunzipPreParsing,
+      // Rejections of every kind (auth, validation, size, busy) are counted by the code the client saw.
+      onResponse: (request, _reply, done) => {
+        if (request.errorCode !== null) opts.metrics.ingestRejected.inc({ error_code: request.errorCode });
+        done();
+      },
     },
     async (request, reply) => {
       const batch = request.body;

@@ -157,4 +157,19 @@ describe('/metrics', () => {
     assert.match(res.body, /syncwatch_ingest_points_total \d+/);
     assert.equal((await c.app.inject({ url: '/metrics' })).statusCode, 401);
   });
+
+  it('counts rejected ingest requests by the error code the client saw', async () => {
+    const rejected = async (): Promise<Map<string, number>> => {
+      const body = (await c.app.inject({ url: '/metrics', headers: auth(c.tokens.viewer) })).body;
+      return new Map([...body.matchAll(/^syncwatch_ingest_rejected_total\{error_code="(\w+)"\} (\d+)$/gm)].map((m) => [m[1] ?? '', Number(m[2])]));
+    };
+    const before = await rejected();
+    await ingest(batch([]), {});
+    await ingest({ agent: 'a' }, auth(c.tokens.agent));
+    await ingest({ agent: 'a' }, auth(c.tokens.agent));
+    const afterwards = await rejected();
+    const grew = (code: string): number => (afterwards.get(code) ?? 0) - (before.get(code) ?? 0);
+    assert.equal(grew('SW_AUTH_MISSING'), 1);
+    assert.equal(grew('SW_REQUEST_INVALID'), 2);
+  });
 });
