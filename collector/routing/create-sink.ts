@@ -5,6 +5,7 @@ import type { Storage } from '../../lib/storage/storage.js';
 import type { CollectorMetrics } from '../../lib/telemetry/metrics.js';
 import type { BatchSink } from './batch-sink.js';
 import { DirectSink } from './direct-sink.js';
+import { Quarantine } from './quarantine.js';
 import { Wal } from './wal.js';
 
 export interface IngestTuning {
@@ -23,7 +24,10 @@ export interface DirectSinkDeps {
 
 /** The default route: replays the WAL in `<dataDir>/wal` and starts flushing. */
 export function startDirectSink(deps: DirectSinkDeps): BatchSink {
-  const sink = new DirectSink({ storage: deps.storage, wal: new Wal({ dir: join(deps.dataDir, 'wal') }), logger: deps.logger, metrics: deps.metrics, ...deps.tuning });
+  const sink = new DirectSink({
+    storage: deps.storage, wal: new Wal({ dir: join(deps.dataDir, 'wal') }), quarantine: new Quarantine(join(deps.dataDir, 'quarantine')),
+    logger: deps.logger, metrics: deps.metrics, ...deps.tuning,
+  });
   sink.start();
   return sink;
 }

@@ -3,12 +3,13 @@
 // instead of growing memory.
 import type { Logger } from 'pino';
 import { backoffDelayMs } from '../../lib/retry.js';
-import { SyncwatchError, describeError } from '../../lib/errors.js';
+import { SyncwatchError, describeError, isSyncwatchError } from '../../lib/errors.js';
 import type { IngestBatch } from '../../lib/protocol/ingest-batch.js';
 import { storeGroup } from '../../lib/storage/metric-points.js';
 import type { HealthResult, Storage } from '../../lib/storage/storage.js';
 import type { CollectorMetrics } from '../../lib/telemetry/metrics.js';
 import type { AcceptResult, BatchSink } from './batch-sink.js';
+import type { Quarantine } from './quarantine.js';
 import { RecentIds } from './recent-ids.js';
 import type { Wal, WalRecord } from './wal.js';
 
@@ -23,6 +24,10 @@ export interface DirectSinkOptions {
   readonly maxDelayMs?: number;
   /** Above this many queued points new batches get "busy". @default 500000 */
   readonly maxQueuedPoints?: number;
+  /** Where a batch ClickHouse refuses for good is moved so that the batches behind it are not held forever. */
+  readonly quarantine: Quarantine;
+  /** Attempts of a permanent (non-retriable) insert error before the group is split, then the batch set aside. @default 3 */
+  readonly permanentFailureAttempts?: number;
 }
 
 export class DirectSink implements BatchSink {
@@ -35,9 +40,11 @@ export class DirectSink implements BatchSink {
   #closed = false;
   #lastError: string | undefined;
   #loop: Promise<void> | undefined;
+  /** After a group failed permanently: how many batches at the head are still to be written one at a time. */
+  #isolate = 0;
 
   constructor(options: DirectSinkOptions) {
-    this.#o = Object.freeze({ maxGroupPoints: 50_000, maxDelayMs: 200, maxQueuedPoints: 500_000, ...options });
+    this.#o = Object.freeze({ maxGroupPoints: 50_000, maxDelayMs: 200, maxQueuedPoints: 500_000, permanentFailureAttempts: 3, ...options });
   }
 
   /** Replays the WAL left by an earlier process and starts the flusher. */
@@ -95,25 +102,23 @@ export class DirectSink implements BatchSink {
 
   async #flushLoop(): Promise<void> {
     let attempt = 0;
+    let permanent = 0;
     while (!(this.#closed && (this.#queue.length === 0 || attempt > 0))) {
       // Idle: sleep until the first batch arrives. Then give it up to maxDelayMs for company, unless a full
       // group is already waiting or we are closing.
       if (this.#queue.length === 0) await this.#sleep(undefined);
       if (this.#queue.length === 0) continue;
-      if (attempt === 0 && this.#queuedPoints < this.#o.maxGroupPoints && !this.#closed) await this.#sleep(this.#o.maxDelayMs);
-      const group = this.#takeGroup();
+      if (attempt === 0 && this.#isolate === 0 && this.#queuedPoints < this.#o.maxGroupPoints && !this.#closed) await this.#sleep(this.#o.maxDelayMs);
+      const group = this.#isolate > 0 ? this.#queue.slice(0, 1) : this.#takeGroup();
       try {
         const stop = this.#o.metrics.insertSeconds.startTimer();
         const result = await storeGroup(this.#o.storage, group, 'direct');
         stop();
         this.#o.metrics.groupPoints.observe(result.stored);
         this.#o.metrics.duplicatePoints.inc(result.duplicates);
-        this.#queue.splice(0, group.length);
-        this.#queuedPoints -= group.reduce((n, r) => n + r.batch.points.length, 0);
-        this.#o.metrics.queuedPoints.set(this.#queuedPoints);
-        this.#o.metrics.walBytes.set(this.#o.wal.bytes);
-        for (const r of group) this.#o.wal.release(r.segment);
+        this.#dequeue(group);
         attempt = 0;
+        permanent = 0;
         this.#lastError = undefined;
       } catch (err) {
         // Nothing is dropped: the group stays at the head of the queue (and in the WAL) and is retried as is.
@@ -121,9 +126,42 @@ export class DirectSink implements BatchSink {
         this.#o.metrics.insertFailures.inc();
         this.#o.logger.warn({ err: this.#lastError, attempt }, 'ClickHouse insert failed; will retry');
         if (this.#closed) break;
+        // A statement ClickHouse refuses for good would hold every batch behind it: split the group to find the
+        // batch that fails, then move that one batch aside (to disk, counted, re-sendable as it is).
+        permanent = isSyncwatchError(err) && !err.retriable ? permanent + 1 : 0;
+        if (permanent >= this.#o.permanentFailureAttempts) {
+          permanent = 0;
+          attempt = 0;
+          if (group.length > 1) this.#isolate = group.length;
+          else if (group[0] !== undefined) await this.#setAside(group[0], this.#lastError);
+          continue;
+        }
         await new Promise((r) => setTimeout(r, backoffDelayMs(attempt++, { initialMs: 200, maxMs: 10_000 })));
       }
     }
+  }
+
+  #dequeue(group: readonly WalRecord[]): void {
+    this.#queue.splice(0, group.length);
+    this.#queuedPoints -= group.reduce((n, r) => n + r.batch.points.length, 0);
+    this.#isolate = Math.max(0, this.#isolate - group.length);
+    this.#o.metrics.queuedPoints.set(this.#queuedPoints);
+    for (const r of group) this.#o.wal.release(r.segment);
+    this.#o.metrics.walBytes.set(this.#o.wal.bytes);
+  }
+
+  async #setAside(record: WalRecord, reason: string): Promise<void> {
+    try {
+      const path = await this.#o.quarantine.put(record, reason);
+      this.#o.logger.error({ batchId: record.batch.batchId, agent: record.batch.agent, points: record.batch.points.length, path, err: reason }, 'ClickHouse refuses this batch for good; moved it aside');
+    } catch (err) {
+      // Could not write it aside either: keep it in the WAL and at the head of the queue, retried as before.
+      this.#o.logger.error({ err: describeError(err), batchId: record.batch.batchId }, 'could not move a refused batch aside; keeping it queued');
+      return;
+    }
+    this.#recent.delete(record.batch.batchId);
+    this.#dequeue([record]);
+    this.#o.metrics.quarantinedBatches.inc();
   }
 
   /** Waits `ms` (or until woken by a new batch/close when `ms` is undefined, or by a full group). */

@@ -15,6 +15,7 @@ export interface CollectorMetrics {
   readonly groupPoints: Histogram;
   readonly duplicatePoints: Counter;
   readonly insertFailures: Counter;
+  readonly quarantinedBatches: Counter;
   readonly pipelineLagSeconds: Gauge<'pipeline' | 'metric'>;
 }
 
@@ -46,6 +47,7 @@ export function createCollectorMetrics(): CollectorMetrics {
     }),
     duplicatePoints: new Counter({ name: 'syncwatch_ingest_duplicate_points_total', help: 'Points not stored again because their batch was already stored', registers: [registry] }),
     insertFailures: new Counter({ name: 'syncwatch_storage_insert_failures_total', help: 'ClickHouse inserts that failed and were retried', registers: [registry] }),
+    quarantinedBatches: new Counter({ name: 'syncwatch_ingest_quarantined_batches_total', help: 'Batches ClickHouse refused for good, moved to <data-dir>/quarantine', registers: [registry] }),
     pipelineLagSeconds: new Gauge({ name: 'syncwatch_pipeline_lag_seconds', help: 'Latest lag reported per pipeline, by lag metric', labelNames: ['pipeline', 'metric'], registers: [registry] }),
   };
 }
