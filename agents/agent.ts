@@ -84,7 +84,7 @@ export function createAgent(options: AgentOptions): Agent {
       ...options.shipper,
     });
     const context: ProbeContext = { hostLabel, logger: log, clock };
-    const configured = (options.probes ?? options.config?.probes ?? [{ kind: 'host' }]).map((c) => createProbe(c, context));
+    const configured = await Promise.all((options.probes ?? options.config?.probes ?? [{ kind: 'host' }]).map((c) => createProbe(c, context)));
     const self = createSelfProbe({ hostLabel, clock, intervalMs: options.selfIntervalMs, spoolStats: () => spool.stats(), shipperStats: () => shipper.stats() });
     const probes = [...configured, ...(options.probeInstances ?? []), self];
     const sink = (points: readonly Point[]): Promise<void> => spool.append(points);

@@ -1,7 +1,8 @@
 // One SQL connection per probe endpoint (PostgreSQL via pg, MySQL/MariaDB via mysql2): connected lazily,
 // bounded by timeouts, dropped and re-made after a connection-level failure, cut when the caller aborts.
-import { createConnection, type Connection as MysqlConnection } from 'mysql2/promise';
-import pg from 'pg';
+// Each driver library is imported on first connect, so an agent loads only the ones its probes use.
+import type { Connection as MysqlConnection } from 'mysql2/promise';
+import type pg from 'pg';
 import { SyncwatchError } from '../../../lib/errors.js';
 import { abortable, withDeadline } from './abortable.js';
 import { redactUrl } from './redact.js';
@@ -33,10 +34,13 @@ interface Driver {
   isStatementError(err: unknown): boolean;
 }
 
+let pgLoaded: typeof pg | undefined;
+
 const POSTGRES: Driver = {
   engine: 'postgres',
   async connect(url, timeoutMs, applicationName) {
-    const client = new pg.Client({
+    pgLoaded ??= (await import('pg')).default;
+    const client = new pgLoaded.Client({
       connectionString: url,
       connectionTimeoutMillis: timeoutMs,
       statement_timeout: timeoutMs,
@@ -53,7 +57,7 @@ const POSTGRES: Driver = {
     };
   },
   // Class 08 (connection exception) and 57 (operator intervention, e.g. a shutdown) end the session.
-  isStatementError: (err) => err instanceof pg.DatabaseError && !/^(08|57P)/.test(err.code ?? ''),
+  isStatementError: (err) => pgLoaded !== undefined && err instanceof pgLoaded.DatabaseError && !/^(08|57P)/.test(err.code ?? ''),
 };
 
 const MYSQL: Driver = {
@@ -61,6 +65,7 @@ const MYSQL: Driver = {
   async connect(url, timeoutMs) {
     const parsed = new URL(url);
     parsed.protocol = 'mysql:'; // mysql2 knows only this scheme; mariadb:// means the same here
+    const { createConnection } = await import('mysql2/promise');
     const conn: MysqlConnection = await createConnection({ uri: parsed.toString(), connectTimeout: timeoutMs, supportBigNumbers: true });
     conn.on('error', () => undefined);
     return {

@@ -25,10 +25,10 @@ describe('AgentConfigSchema', () => {
 });
 
 describe('probe registry', () => {
-  it('has a factory for every configurable kind and builds from config', () => {
+  it('has a factory for every configurable kind and builds from config', async () => {
     assert.deepEqual(Object.keys(PROBE_FACTORIES), ['host', 'postgres', 'mysql', 'kafka', 'redis', 'files', 'heartbeat']);
     const config: ProbeConfig = { kind: 'host', name: 'box', intervalMs: 1_000 };
-    const probe = createProbe(config, { hostLabel: 'h', logger: createSilentLogger(), clock: { now: () => 0 } });
+    const probe = await createProbe(config, { hostLabel: 'h', logger: createSilentLogger(), clock: { now: () => 0 } });
     assert.deepEqual([probe.kind, probe.name, probe.intervalMs], ['host', 'box', 1_000]);
   });
 

@@ -24,7 +24,7 @@ describe('lag probes in the registry', () => {
   for (const config of MINIMAL) {
     it(`builds a ${config.kind} probe from a minimal valid entry, 1 s interval, named kind-pipeline`, async () => {
       assert.ok(Value.Check(ProbeConfigSchema, config), JSON.stringify([...Value.Errors(ProbeConfigSchema, config)].map((e) => `${e.path} ${e.message}`)));
-      const probe = createProbe(config, testProbeContext());
+      const probe = await createProbe(config, testProbeContext());
       assert.deepEqual([probe.kind, probe.name, probe.intervalMs], [config.kind, `${config.kind}-${config.pipeline}`, 1_000]);
       await probe.close();
     });
