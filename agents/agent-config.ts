@@ -43,6 +43,9 @@ export const AgentConfigSchema = Type.Object(
       { default: 'interval' },
     ),
     maxSpoolBytes: Type.Integer({ minimum: 1024 * 1024, default: DEFAULT_MAX_SPOOL_BYTES, description: 'oldest batches are dropped (and counted) beyond this' }),
+    // Short by default because alerts start at the agent: a breaching value should reach the collector at once.
+    // Batches still grow by themselves while a send is in flight or the collector is away.
+    batchDelayMs: Type.Integer({ minimum: 0, maximum: 60_000, default: 100, description: 'longest a point waits to be shipped while the collector keeps up' }),
     probes: Type.Array(ProbeConfigSchema, { default: [{ kind: 'host' }] }),
   },
   { additionalProperties: false, default: {} },

@@ -72,6 +72,7 @@ export function createAgent(options: AgentOptions): Agent {
       logger: log.child({ component: 'spool' }),
       maxBytes: options.maxSpoolBytes ?? options.config?.maxSpoolBytes,
       fsync: options.fsync ?? options.config?.fsync,
+      segmentMaxAgeMs: options.config?.batchDelayMs,
       ...options.spool,
     });
     const shipper = createShipper({

@@ -32,7 +32,7 @@ export interface SpoolOptions {
   readonly segmentMaxPoints?: number;
   /** A segment is sealed at this many bytes, keeping batches under the collector's body limit. @default 2 MiB */
   readonly segmentMaxBytes?: number;
-  /** The active segment is sealed for shipping once it is this old. @default 2000 */
+  /** The active segment is sealed for shipping once it is this old (and the shipper is idle). @default 100 */
   readonly segmentMaxAgeMs?: number;
   /** @default 'interval' */
   readonly fsync?: FsyncPolicy;
@@ -82,7 +82,7 @@ export async function openSpool(options: SpoolOptions): Promise<Spool> {
     maxBytes: options.maxBytes ?? DEFAULT_MAX_SPOOL_BYTES,
     segmentMaxPoints: options.segmentMaxPoints ?? 5_000,
     segmentMaxBytes: options.segmentMaxBytes ?? 2 * 1024 * 1024,
-    segmentMaxAgeMs: options.segmentMaxAgeMs ?? 2_000,
+    segmentMaxAgeMs: options.segmentMaxAgeMs ?? 100,
     fsync: options.fsync ?? 'interval',
     fsyncIntervalMs: options.fsyncIntervalMs ?? 1_000,
     maxRejectedSegments: options.maxRejectedSegments ?? 100,

@@ -6,16 +6,24 @@
 // Run: node --import tsx bench/verify.bench.ts
 //   SYNCWATCH_BENCH_ROWS (default 200000), SYNCWATCH_BENCH_REPEAT (default 3),
 //   SYNCWATCH_BENCH_PAIRS (default postgres-mysql,postgres-postgres,mysql-mysql)
+// Runs above 1 000 000 rows write the "verify at scale" section of bench/RESULTS.md (10M: add --max-old-space-size=8192).
+import { cpus, loadavg } from 'node:os';
 import { createConnection } from 'mysql2/promise';
 import { FULL_RANGE } from '../verifier/key-range.js';
 import { runVerify } from '../verifier/run.js';
 import type { ReadSpec, Store } from '../verifier/store.js';
 import { openStore } from '../verifier/stores/registry.js';
+import { writeResultsSection } from './results-file.js';
 import { createTempMysqlDatabase, createTempPgDatabase, withPgClient, type TempDatabase } from '../test/support/services.js';
 
 const ROWS = Number(process.env['SYNCWATCH_BENCH_ROWS'] ?? 200_000);
 const REPEAT = Number(process.env['SYNCWATCH_BENCH_REPEAT'] ?? 3);
 const PAIRS = (process.env['SYNCWATCH_BENCH_PAIRS'] ?? 'postgres-mysql,postgres-postgres,mysql-mysql').split(',');
+
+const SCALE_PREAMBLE = `Same table, cases and method as the "verify" section above, at a larger row count
+(\`SYNCWATCH_BENCH_ROWS=${ROWS} SYNCWATCH_BENCH_PAIRS=${PAIRS.join(',')} SYNCWATCH_BENCH_REPEAT=${REPEAT}\`; a run above
+1 000 000 rows rewrites this section). Loading: PostgreSQL \`INSERT … SELECT … generate_series\` then the primary key;
+MariaDB \`INSERT … SELECT … FROM seq_1_to_N\` (sequence engine), twice on the target (changed and identical copy).`;
 
 interface Engine {
   create(): Promise<TempDatabase>;
@@ -37,8 +45,10 @@ const ENGINES: Readonly<Record<string, Engine>> = {
   postgres: {
     create: () => createTempPgDatabase('sw_bench'),
     load: (url, table) => withPgClient(url, async (c) => {
-      await c.query(`CREATE TABLE ${table} (id bigint PRIMARY KEY, name varchar(64), amount numeric(12,2), created timestamptz, note text)`);
+      // Bulk load: rows first, then the primary key built in one sort (faster than maintaining it per row at 10M).
+      await c.query(`CREATE TABLE ${table} (id bigint NOT NULL, name varchar(64), amount numeric(12,2), created timestamptz, note text)`);
       await c.query(`INSERT INTO ${table} SELECT g, 'name ' || g, (g % 100000) / 100.0, timestamptz '2024-01-01 00:00:00Z' + g * interval '1 second', CASE WHEN g % 7 = 0 THEN NULL ELSE md5(g::text) END FROM generate_series(1, ${ROWS}) g`);
+      await c.query(`ALTER TABLE ${table} ADD PRIMARY KEY (id)`);
       await c.query(`VACUUM ANALYZE ${table}`);
     }),
     change: (url, ids) => withPgClient(url, async (c) => {
@@ -112,13 +122,16 @@ async function benchPair(pair: string): Promise<string[][]> {
   const out: string[][] = [];
   try {
     process.stderr.write(`${pair}: loading ${ROWS} rows (source) and twice ${ROWS} rows (target)…\n`);
-    await Promise.all([src.load(sdb.url, 'bench'), tgt.load(tdb.url, 'bench').then(() => tgt.load(tdb.url, 'bench_same'))]);
+    const loadMs = await timed(() => Promise.all([src.load(sdb.url, 'bench'), tgt.load(tdb.url, 'bench').then(() => tgt.load(tdb.url, 'bench_same'))]));
+    process.stderr.write(`${pair}: loaded in ${(loadMs / 1000).toFixed(0)} s\n`);
+    loadSeconds.push(`${pair.replace('-', ' → ')} ${(loadMs / 1000).toFixed(0)} s`);
     const source = openStore(sdb.url);
     const target = openStore(tdb.url);
     const changed = new Set<number>();
     const cases: [string, number[]][] = [['identical', []], ['1 changed row', [4242]], ['1% changed', randomIds(ROWS / 100, 7)], ['10% changed', randomIds(ROWS / 10, 11)]];
     for (const [label, ids] of cases) {
-      await tgt.change(tdb.url, ids);
+      const changeMs = await timed(() => tgt.change(tdb.url, ids));
+      if (ids.length > 0) process.stderr.write(`  ${label}: changed on the target in ${(changeMs / 1000).toFixed(1)} s\n`);
       for (const id of ids) changed.add(id);
       const scans: number[] = [];
       const sames: number[] = [];
@@ -146,9 +159,22 @@ async function benchPair(pair: string): Promise<string[][]> {
   return out;
 }
 
+const loadSeconds: string[] = [];
+const started = performance.now();
+const loadBefore = loadavg()[0] ?? 0;
 const rows: string[][] = [];
 for (const pair of PAIRS) rows.push(...await benchPair(pair));
-console.log('| pair | case | rows | full scan both sides (ms) | verify identical (ms) | verify this case (ms) | verify / scan | verify / identical verify | diffs named |');
-console.log('|---|---|---|---|---|---|---|---|---|');
-for (const r of rows) console.log(`| ${r.join(' | ')} |`);
-console.log(`\nmedians of ${REPEAT} repetitions; each ratio is taken within one repetition (scan, identical verify, this verify back to back)`);
+const table = [
+  '| pair | case | rows | full scan both sides (ms) | verify identical (ms) | verify this case (ms) | verify / scan | verify / identical verify | diffs named |',
+  '|---|---|---|---|---|---|---|---|---|',
+  ...rows.map((r) => `| ${r.join(' | ')} |`),
+].join('\n');
+const note = `${ROWS.toLocaleString('en-US')} rows, median${REPEAT === 1 ? ' of 1 repetition (single run)' : `s of ${REPEAT} repetitions`}; ` +
+  `each ratio is taken within one repetition (scan, identical verify, this verify back to back). Load (both sides, target twice): ` +
+  `${loadSeconds.join(', ')}. Whole run ${((performance.now() - started) / 60_000).toFixed(1)} min on ${cpus().length} cores, ` +
+  `load average ${loadBefore.toFixed(1)} at the start and ${(loadavg()[0] ?? 0).toFixed(1)} at the end.`;
+console.log(`${table}\n\n${note}`);
+// The hand-annotated 200k / 1M figures live in the "verify" section; runs above 1M rows get their own section.
+if (ROWS > 1_000_000) {
+  writeResultsSection(`verify at scale (\`bench/verify.bench.ts\`, ${PAIRS.join(', ')})`, `${SCALE_PREAMBLE}\n\n${table}\n\n${note}`);
+}

@@ -14,6 +14,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   serve: async () => { const m = await import('./serve.js'); return { help: m.SERVE_HELP, run: m.runServe }; },
   agent: async () => { const m = await import('./agent.js'); return { help: m.AGENT_HELP, run: m.runAgent }; },
   verify: async () => { const m = await import('./verify.js'); return { help: m.VERIFY_HELP, run: m.runVerify }; },
+  report: async () => { const m = await import('./report.js'); return { help: m.REPORT_HELP, run: m.runReport }; },
 };
 
 async function mainHelp(): Promise<string> {

@@ -21,7 +21,7 @@ export const SERVE_HELP: CommandHelp = {
     '--data-dir DIR': 'data directory: embedded ClickHouse, tokens, agent spool (default ./data)',
     '--clickhouse-url URL': 'ClickHouse server, e.g. http://user:pass@host:8123 (absent = embedded chdb)',
     '--no-local-agent': 'do not run the built-in agent that reports this host',
-    '--roles LIST': 'comma-separated roles to run: collector, writer (default: all)',
+    '--roles LIST': 'comma-separated roles to run: collector, writer, alerter, verifier, dashboard (default: all; run them in separate processes with --route kafka)',
     '--route MODE': 'ingest route: direct (local WAL → ClickHouse, default) or kafka (produce to Kafka; writers insert)',
     '--kafka-brokers LIST': 'comma-separated host:port of Kafka brokers (kafka route)',
     '-h, --help': 'show this help',

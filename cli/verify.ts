@@ -123,6 +123,10 @@ export async function runVerify(argv: readonly string[]): Promise<number> {
     stores.push(source);
     const target = openStore(targetUrl, '--target');
     stores.push(target);
+    // Checked before the comparison runs: file trees and Redis take no SQL, so there is nothing to emit.
+    if (text(values['emit-fix-sql']) !== undefined && target.fixSql === undefined) {
+      throw new SyncwatchError('SW_USAGE', `--emit-fix-sql: the target store (${target.kind}) takes no SQL statements; fix SQL is for PostgreSQL, MySQL/MariaDB and ClickHouse targets`);
+    }
     const result = await runComparison({
       source, target, table, targetTable: text(values['target-table']),
       key: list(values['key']), columns: list(values['columns']), chunkRows, onProgress: progressBar(),

@@ -29,6 +29,13 @@ import { alertEventRoutes } from './routes/alert-events.js';
 import { alertRoutes } from './routes/alerts.js';
 import { silenceRoutes } from './routes/silences.js';
 import { webhookDeliveryRoutes } from './routes/webhook-deliveries.js';
+import { verificationRoutes } from './routes/verifications.js';
+import type { VerifierService } from '../verifier/service/service.js';
+import auditPlugin from './audit/audit-plugin.js';
+import { reportRoutes } from './routes/reports.js';
+import { runHistoryOver } from './reports/run-history.js';
+import type { ReportKeyRing } from './reports/signing-keys.js';
+import type { PairConfig } from '../verifier/service/config.js';
 
 export interface AppDeps {
   readonly storage: Storage;
@@ -51,8 +58,16 @@ export interface AppDeps {
   readonly onAccepted?: (batch: IngestBatch, receivedAt: number) => void;
   /** Alerts, silences and webhook deliveries API; absent when alerting does not run in this process. */
   readonly alerting?: Alerting;
+  /** Verification runs API; absent when no pairs are configured. */
+  readonly verifier?: VerifierService;
   /** Extra readiness checks beside storage (e.g. Kafka). */
   readonly checks?: Readonly<Record<string, HealthCheck>>;
+  /** Signed reports API (keys from the data dir, configured pairs); absent = no /api/v1/reports routes. */
+  readonly reports?: { readonly keys: ReportKeyRing; readonly pairs: readonly PairConfig[] };
+  /** PEM certificate and key: serve HTTPS instead of HTTP (server.tls). */
+  readonly https?: { readonly cert: Buffer; readonly key: Buffer };
+  /** This process's audit chain name (the `instance` column). @default the host name */
+  readonly auditInstance?: string;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -65,12 +80,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // errors (43 s of blocked event loop, 3 GB, then a 500). Messages name the first problem only.
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
     clientErrorHandler,
+    ...(deps.https === undefined ? {} : { https: { cert: deps.https.cert, key: deps.https.key } }),
   });
   // Only JSON bodies are accepted; anything else is a 415 rather than a confusing schema error.
   app.removeContentTypeParser('text/plain');
   await app.register(errorHandlerPlugin);
   await app.register(jsonBodyPlugin);
   await app.register(authPlugin, { tokens: deps.tokens });
+  if (deps.serveApi) await app.register(auditPlugin, { storage: deps.storage, tokens: deps.tokens, logger: deps.logger, now: () => deps.clock.now(), instance: deps.auditInstance });
   if (deps.rateLimitPerMinute > 0) {
     // Keyed by the authenticated token (after auth), so one noisy agent cannot starve the others; public routes
     // (health, dashboard files) are not limited.
@@ -88,8 +105,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   healthRoutes(app, { checks: { storage: () => deps.storage.check(), ...(sink ? { ingest: () => sink.check() } : {}), ...deps.checks } });
   metricsRoutes(app, { registry: deps.metrics.registry });
   if (!deps.serveApi) return app;
-  if (sink === undefined) throw new Error('buildApp: serveApi needs a sink');
-  ingestRoutes(app, { ...deps, sink });
+  // A dashboard-only process (no collector role) serves the API and /ws but takes no ingest.
+  if (sink !== undefined) ingestRoutes(app, { ...deps, sink });
   seriesRoutes(app, deps);
   pipelineRoutes(app, deps);
   latestRoutes(app, deps);
@@ -100,6 +117,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     silenceRoutes(app, { alerting: deps.alerting, clock: deps.clock });
     webhookDeliveryRoutes(app, { alerting: deps.alerting });
   }
+  if (deps.verifier !== undefined) verificationRoutes(app, { verifier: deps.verifier });
+  if (deps.reports !== undefined) reportRoutes(app, { ...deps.reports, history: runHistoryOver(deps.storage), storage: deps.storage, clock: deps.clock });
   await dashboardRoutes(app);
   return app;
 }

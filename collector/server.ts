@@ -13,14 +13,21 @@ import { applyRetention } from '../lib/storage/retention.js';
 import type { Storage } from '../lib/storage/storage.js';
 import { createCollectorMetrics } from '../lib/telemetry/metrics.js';
 import { startAlerting } from './alerts/alerting.js';
+import { startVerifierService } from '../verifier/service/service.js';
 import { buildApp } from './app.js';
+import { ReportKeyRing } from './reports/signing-keys.js';
+import { readTlsFiles } from './reports/tls-files.js';
 import { createLiveHub } from './live/hub.js';
 import type { BatchSink } from './routing/batch-sink.js';
 import { startDirectSink } from './routing/create-sink.js';
 import { KafkaSink, ensureTopic } from './routing/kafka-sink.js';
 import { KafkaWriter } from './routing/kafka-writer.js';
+import { AlerterRole } from './routing/alerter-role.js';
+import { startLiveRelay } from './live-relay/start-relay.js';
+import { KafkaPairLease } from './lease/pair-lease.js';
+import { startDriftFeed } from './routing/alerter-drift-feed.js';
 
-export const SERVER_ROLES = ['collector', 'writer'] as const;
+export const SERVER_ROLES = ['collector', 'writer', 'alerter', 'verifier', 'dashboard'] as const;
 export type ServerRole = (typeof SERVER_ROLES)[number];
 
 export interface ServerOptions {
@@ -46,6 +53,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   if (route === 'kafka' && config.kafka.brokers.length === 0) {
     throw new SyncwatchError('SW_CONFIG_INVALID', 'kafka.brokers: required when ingest.route is kafka (e.g. --kafka-brokers 127.0.0.1:9092)');
   }
+  // Read first: a missing certificate stops start-up before anything is opened.
+  const https = config.server.tls === undefined ? undefined : readTlsFiles(config.server.tls);
   const storage = createStorage({ dataDir: config.storage.dataDir, clickhouseUrl: config.storage.clickhouseUrl, database: config.storage.database });
   const closers: (() => Promise<void>)[] = [() => storage.close()];
   const close = async (): Promise<void> => {
@@ -82,29 +91,67 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       sink = directSink;
     }
 
-    const hub = createLiveHub({ onDrop: (reason) => { metrics.liveDropped.inc({ reason }); } });
+    const hub = createLiveHub({ ...config.live, onDrop: (reason) => { metrics.liveDropped.inc({ reason }); } });
+    closers.push(() => { hub.close?.(); return Promise.resolve(); });
     let serverUrl = '';
-    const alerting = opts.roles.includes('collector')
+    // Kafka route: live messages go through Kafka so any dashboard instance serves any client (live-relay/).
+    const relay = kafka === undefined ? undefined : await startLiveRelay({
+      kafka, local: hub, partitions: config.kafka.partitions, logger,
+      produce: opts.roles.includes('collector') || opts.roles.includes('alerter') || opts.roles.includes('verifier'), consume: opts.roles.includes('dashboard'),
+    });
+    if (relay !== undefined) closers.push(() => relay.close());
+    // Kafka route: alerters form their own consumer group over the ingest topic (routing/alerter-role.ts).
+    if (kafka !== undefined && opts.roles.includes('alerter')) {
+      const alerter = new AlerterRole({ kafka, topic: config.kafka.topic, partitions: config.kafka.partitions, config: config.alerts, logger: logger.child({ role: 'alerter' }), live: relay?.publisher, externalUrl: () => config.alerts.externalUrl ?? serverUrl });
+      closers.push(() => alerter.close());
+      await alerter.start();
+      checks['alerter'] = () => alerter.check();
+    }
+    // Direct route: alerting runs in the collector process, fed by the ingest hook.
+    const alerting = opts.roles.includes('collector') && kafka === undefined && opts.roles.includes('alerter')
       ? await startAlerting({ config: config.alerts, storage, hub, clock: SYSTEM_CLOCK, logger: logger.child({ component: 'alerts' }), registry: metrics.registry, externalUrl: () => config.alerts.externalUrl ?? serverUrl })
       : undefined;
     if (alerting !== undefined) {
       closers.push(() => alerting.close());
       checks['alerts'] = () => alerting.check();
     }
+    // Scheduled verification of the configured pairs (verifier/service); its API is served by this process.
+    const verifierHub = relay?.hub ?? hub;
+    // Kafka route: two verifier processes never run one pair at once (a Kafka consumer-group lease per pair).
+    const lease = kafka !== undefined && opts.roles.includes('verifier') && config.verification.pairs.length > 0 ? new KafkaPairLease({ kafka, logger: logger.child({ component: 'verifier-lease' }) }) : undefined;
+    if (lease !== undefined) {
+      closers.push(() => lease.close());
+      await lease.start();
+    }
+    // Kafka route: the drift count reaches the alerters through the ingest topic (routing/alerter-drift-feed.ts).
+    const driftFeed = kafka !== undefined && alerting === undefined && opts.roles.includes('verifier') && config.verification.pairs.length > 0
+      ? await startDriftFeed({ kafka, topic: config.kafka.topic, partitions: config.kafka.partitions, logger })
+      : undefined;
+    if (driftFeed !== undefined) closers.push(() => driftFeed.close());
+    const verifier = opts.roles.includes('verifier') && config.verification.pairs.length > 0
+      ? await startVerifierService({ config: config.verification, storage, logger: logger.child({ component: 'verifier' }), publish: (topic, message) => { verifierHub.publish(topic, message); }, observe: alerting === undefined ? driftFeed?.observe : (points, at) => { alerting.observe(points, at); }, lease })
+      : undefined;
+    if (verifier !== undefined) {
+      closers.push(() => verifier.close());
+      checks['verifier'] = () => verifier.check();
+    }
     const app = await buildApp({
       storage,
       sink,
       tokens: new TokenStore(opts.tokens),
-      hub,
+      hub: relay?.hub ?? hub,
       metrics,
       clock: SYSTEM_CLOCK,
       logger,
       bodyLimitBytes: config.server.bodyLimitBytes,
       rateLimitPerMinute: config.ingest.rateLimitPerMinute,
       retentionDays: config.storage.retentionDays,
-      serveApi: opts.roles.includes('collector'),
+      serveApi: opts.roles.includes('collector') || opts.roles.includes('dashboard'),
       checks,
       alerting,
+      verifier,
+      reports: opts.roles.includes('collector') || opts.roles.includes('dashboard') ? { keys: ReportKeyRing.open(config.storage.dataDir), pairs: config.verification.pairs } : undefined,
+      https,
       onAccepted: alerting === undefined ? undefined : (batch, receivedAt) => { alerting.observe(batch.points, receivedAt); },
     });
     closers.push(() => app.close());
@@ -113,7 +160,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const port = typeof address === 'object' && address !== null ? address.port : config.server.port;
     // A wildcard bind is reachable on loopback; a specific address is used as given.
     const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
-    serverUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    serverUrl = `${config.server.tls === undefined ? 'http' : 'https'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
     return { app, url: serverUrl, port, storage, close };
   } catch (err) {
     await close();

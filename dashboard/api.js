@@ -12,12 +12,14 @@ export class ApiError extends Error {
    * @param {number} status
    * @param {string} code
    * @param {string} message
+   * @param {Record<string, unknown>} [body] the whole answer (some errors carry more, e.g. the running run's id)
    */
-  constructor(status, code, message) {
+  constructor(status, code, message, body = {}) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
+    this.body = body;
   }
 }
 
@@ -70,6 +72,22 @@ export async function apiCall(token, method, path, options = {}) {
 }
 
 /**
+ * One GET whose answer is kept as text exactly as sent (a signed report must not be re-serialised), with the
+ * file name the collector suggests in Content-Disposition.
+ * @param {string} token
+ * @param {string} path
+ * @param {Query} [query]
+ * @returns {Promise<{ text: string, type: string, filename: string | undefined }>}
+ */
+export async function apiGetText(token, path, query) {
+  const response = await fetch(urlOf(path, query), { headers: { authorization: `Bearer ${token}` }, cache: 'no-store' });
+  if (!response.ok) throw await toApiError(response);
+  const disposition = response.headers.get('content-disposition') ?? '';
+  const filename = /filename="([^"]+)"/.exec(disposition)?.[1];
+  return { text: await response.text(), type: response.headers.get('content-type') ?? 'application/octet-stream', filename };
+}
+
+/**
  * All series of `metric` with points in [from, to), optionally of one pipeline or host, averaged per `step` ms.
  * @param {string} token
  * @param {string} metric
@@ -114,7 +132,7 @@ export function fetchPipelines(token, windowMs, step) {
 async function toApiError(response) {
   try {
     const body = /** @type {{ error?: { code?: string, message?: string } }} */ (await response.json());
-    return new ApiError(response.status, body.error?.code ?? 'unknown', body.error?.message ?? `HTTP ${response.status}`);
+    return new ApiError(response.status, body.error?.code ?? 'unknown', body.error?.message ?? `HTTP ${response.status}`, /** @type {Record<string, unknown>} */ (body));
   } catch {
     return new ApiError(response.status, 'unknown', `HTTP ${response.status} ${response.statusText}`);
   }

@@ -9,7 +9,7 @@ export {};
  * @property {import('./pipeline-store.js').PipelineStore} pipelines
  * @property {import('./host-store.js').HostStore} hosts
  * @property {import('./alert-store.js').AlertStore} alerts
+ * @property {import('./run-store.js').RunStore} runs verification runs, newest verdict per pipeline
  * @property {() => string | undefined} role the token's role, once the live connection said it
- * @property {() => Map<string, import('./verifications.js').VerificationRun>} verdicts newest verification per pipeline
  * @property {(err: unknown, what: string) => void} readFailed reports a failed read (a refused token ends the session)
  */

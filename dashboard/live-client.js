@@ -1,13 +1,19 @@
 // @ts-check
 // Reconnecting WebSocket client for /ws. The token goes in the first message (a browser cannot set headers on
-// a WebSocket, and a URL would leak it into logs); then it subscribes to live points and alert changes. A dropped
+// a WebSocket, and a URL would leak it into logs); then it subscribes to live points, alert changes and verification runs. A dropped
 // connection is retried with exponential backoff and jitter until stop() or until the server refuses the token.
+// The collector sends a `heartbeat` message every live.heartbeatIntervalMs (15 s by default, announced in `ready`):
+// a connection silent for three of those is treated as lost and replaced, since a dead network may never fire
+// `close`. Without an announced interval (an older collector) silence proves nothing, so nothing is replaced.
 
 /** The collector closes with this code when the token is unknown or may not read. */
 export const CLOSE_UNAUTHORIZED = 4401;
 const BASE_DELAY_MS = 1_000;
 const MAX_DELAY_MS = 30_000;
-const TOPICS = ['points', 'alerts'];
+/** Heartbeat periods of silence (no message at all) after which the connection is given up. */
+export const SILENT_HEARTBEATS = 3;
+const WATCHDOG_MS = 5_000;
+const TOPICS = ['points', 'alerts', 'runs'];
 
 /**
  * `live` is reported after every successful (re)subscription: the moment to refetch what may have been missed.
@@ -23,8 +29,11 @@ const TOPICS = ['points', 'alerts'];
  * @property {string} token
  * @property {(points: import('./host-board.js').LivePoint[]) => void} onPoints
  * @property {(message: import('./alert-store.js').AlertsMessage) => void} onAlerts a message of the `alerts` topic
+ * @property {(message: unknown) => void} [onRuns] a message of the `runs` topic (a verification run started, resumed or finished)
  * @property {(role: string) => void} onReady the token's role, as the collector said after authentication
  * @property {(status: LiveStatus) => void} onStatus
+ * @property {number} [silenceLimitMs] give the connection up after this long without any message (default: three
+ *   heartbeat periods as the collector announces them; none announced: never)
  */
 
 /**
@@ -60,13 +69,19 @@ export function connectLive(options) {
   let stopped = false;
   let failures = 0;
   let wasLive = false;
+  let lastMessageAt = Date.now();
+  /** @type {number | undefined} */
+  let silenceLimitMs;
+  /** @type {ReturnType<typeof setInterval> | undefined} */
+  let watchdog;
 
   /**
    * @param {WebSocket} ws
    * @param {unknown} data
    */
   const onMessage = (ws, data) => {
-    /** @type {{ type?: string, topic?: string, role?: string, points?: import('./host-board.js').LivePoint[], message?: string }} */
+    lastMessageAt = Date.now();
+    /** @type {{ type?: string, topic?: string, role?: string, heartbeatMs?: number, points?: import('./host-board.js').LivePoint[], message?: string }} */
     let message;
     try {
       message = JSON.parse(String(data));
@@ -75,6 +90,7 @@ export function connectLive(options) {
     }
     switch (message.type) {
       case 'ready':
+        if (options.silenceLimitMs === undefined && typeof message.heartbeatMs === 'number' && message.heartbeatMs > 0) watchSilence(SILENT_HEARTBEATS * message.heartbeatMs);
         if (typeof message.role === 'string') options.onReady(message.role);
         ws.send(JSON.stringify({ type: 'subscribe', topics: TOPICS }));
         return;
@@ -90,6 +106,9 @@ export function connectLive(options) {
       case 'silence':
       case 'delivery_failed':
         options.onAlerts(/** @type {import('./alert-store.js').AlertsMessage} */ (/** @type {unknown} */ (message)));
+        return;
+      case 'run':
+        options.onRuns?.(message);
         return;
       case 'error':
         console.warn(`live updates: the collector answered: ${message.message ?? 'error'}`);
@@ -119,6 +138,7 @@ export function connectLive(options) {
 
   const open = () => {
     retryTimer = undefined;
+    lastMessageAt = Date.now();
     options.onStatus({ state: 'connecting', attempt: failures + 1 });
     const ws = new WebSocket(options.url);
     socket = ws;
@@ -127,10 +147,36 @@ export function connectLive(options) {
     ws.addEventListener('close', (event) => { onClose(ws, event); });
   };
 
+  /**
+   * (Re)starts the check for a connection silent longer than `limitMs`, at a quarter of it (at most every 5 s).
+   * @param {number} limitMs
+   */
+  const watchSilence = (limitMs) => {
+    if (limitMs === silenceLimitMs) return;
+    silenceLimitMs = limitMs;
+    clearInterval(watchdog);
+    watchdog = setInterval(checkSilence, Math.min(WATCHDOG_MS, Math.ceil(limitMs / 4)));
+  };
+
+  const checkSilence = () => {
+    const ws = socket;
+    const limit = silenceLimitMs;
+    if (stopped || limit === undefined || ws === undefined || ws.readyState !== WebSocket.OPEN || Date.now() - lastMessageAt < limit) return;
+    // Handled like a close from the server; the old socket's own close event, if it ever comes, is ignored.
+    socket = undefined;
+    ws.close(4000, 'no heartbeat');
+    failures += 1;
+    const delayMs = backoffDelay(failures);
+    options.onStatus({ state: 'reconnecting', attempt: failures, delayMs, reason: `no message for ${Math.round(limit / 1000)} s` });
+    retryTimer = setTimeout(open, delayMs);
+  };
+
   open();
+  if (options.silenceLimitMs !== undefined) watchSilence(options.silenceLimitMs);
   return {
     stop() {
       stopped = true;
+      clearInterval(watchdog);
       clearTimeout(retryTimer);
       socket?.close(1000, 'signed out');
       socket = undefined;

@@ -10,7 +10,7 @@ import { parseRoute } from './router.js';
 import { Session } from './session.js';
 
 const TOKEN_KEY = 'syncwatch.token';
-const VIEWS = /** @type {const} */ (['overview', 'pipeline', 'alerts', 'hosts']);
+const VIEWS = /** @type {const} */ (['overview', 'pipeline', 'alerts', 'hosts', 'reports']);
 
 const ui = {
   signIn: byId('sign-in', HTMLElement),
@@ -111,9 +111,11 @@ async function start(token) {
     token,
     onPoints: (points) => { s.onPoints(points); },
     onAlerts: (message) => { s.alerts.apply(message); },
+    onRuns: (message) => { s.onRunMessage(message); },
     onReady: (role) => { s.setRole(role); },
     onStatus: (status) => { onLiveStatus(s, status); },
   });
+  s.startRunsRefresh();
   ui.signOut.onclick = () => { end(s, ''); };
 }
 
@@ -165,7 +167,8 @@ function applyRoute(moveFocus) {
   }
   document.body.dataset['route'] = route.view;
   s.alertsView.setVisible(route.view === 'alerts');
-  if (route.view === 'pipeline') s.pipelineView.show(route.name, route.range);
+  s.reportsView.setVisible(route.view === 'reports');
+  if (route.view === 'pipeline') s.pipelineView.show(route.name, route.range, route.run);
   else s.pipelineView.hide();
   if (route.view === 'hosts') s.hostsView.show(route.host);
   document.title = `syncwatch — ${route.view === 'pipeline' ? `pipeline ${route.name}` : route.view}`;
@@ -184,13 +187,13 @@ ui.form.addEventListener('submit', (event) => {
 
 window.addEventListener('hashchange', () => { applyRoute(true); });
 
-// Single-key shortcuts (not while typing): o overview, a alerts, h hosts, / filter pipelines.
+// Single-key shortcuts (not while typing): o overview, a alerts, h hosts, r reports, / filter pipelines.
 document.addEventListener('keydown', (event) => {
   const target = event.target;
   if (session === undefined || event.ctrlKey || event.metaKey || event.altKey) return;
   if (target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement || document.querySelector('dialog[open]')) return;
   /** @type {Record<string, string>} */
-  const keys = { o: '#/overview', a: '#/alerts', h: '#/hosts' };
+  const keys = { o: '#/overview', a: '#/alerts', h: '#/hosts', r: '#/reports' };
   const hash = keys[event.key];
   if (hash !== undefined) {
     location.hash = hash;

@@ -126,6 +126,15 @@ export class OverviewView {
     this.#ctx.scheduler.mark(this.#header);
   }
 
+  /**
+   * Verification runs changed for these pipelines: their tiles show the new verdict. A verified pair whose
+   * pipeline reports no metric still gets a tile, so that its verdict is on the overview.
+   * @param {Set<string>} touched
+   */
+  verificationsChanged(touched) {
+    for (const name of touched) this.pipelineChanged(name);
+  }
+
   destroy() {
     clearInterval(this.#ticker);
     this.#observer.disconnect();
@@ -143,9 +152,10 @@ export class OverviewView {
   }
 
   #renderCounts() {
-    const { alerts, pipelines, hosts } = this.#ctx;
+    const { alerts, hosts } = this.#ctx;
+    const total = this.#tiles.size;
     const shown = [...this.#tiles.values()].filter((t) => !t.element.hidden).length;
-    setText(this.#counts.pipelines, `${pipelines.size} pipeline${pipelines.size === 1 ? '' : 's'}${shown < this.#tiles.size ? ` (${shown} shown)` : ''}`);
+    setText(this.#counts.pipelines, `${total} pipeline${total === 1 ? '' : 's'}${shown < total ? ` (${shown} shown)` : ''}`);
     const firing = alerts.firingCount();
     setText(this.#counts.firing, alerts.available === false ? 'alerting off' : `${firing} firing alert${firing === 1 ? '' : 's'}`);
     this.#counts.firing.dataset['count'] = String(firing);

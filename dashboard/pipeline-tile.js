@@ -7,6 +7,7 @@ import { headlineMetric, measureOf } from './lag-metrics.js';
 import { Sparkline } from './sparkline.js';
 import { paintBadge, statusBadge } from './status-text.js';
 import { NO_VERIFICATIONS_TEXT } from './verifications.js';
+import { runBadge } from './verdict-text.js';
 import { routeHash } from './router.js';
 
 /** Without a point for this long, a tile says "no data for …" instead of showing the value as current. */
@@ -67,6 +68,7 @@ export class PipelineTile {
     setData(this.element, 'severity', status.severity ?? '');
     setData(this.element, 'acknowledged', String(status.acknowledged));
     paintBadge(this.#badge, statusBadge(status), status.state, status.severity);
+    this.#renderVerdict(now);
     if (state === undefined) return;
 
     const metric = headlineMetric(state.metrics.keys());
@@ -81,10 +83,6 @@ export class PipelineTile {
     setData(this.element, 'fresh', String(!stale));
     setText(this.#freshness, state.newestTs === 0 ? 'no data' : stale ? `no data for ${formatAge(state.newestTs, now).replace(' ago', '')}` : 'live');
 
-    const run = this.#ctx.verdicts().get(this.#name);
-    setText(this.#verdict, run === undefined ? NO_VERIFICATIONS_TEXT : `${run.verdict} · ${formatAge(run.finishedAt, now)}`);
-    setData(this.#verdict, 'verdict', run?.verdict ?? 'none');
-
     const spark = metric === undefined ? undefined : state.sparks.get(metric);
     if (spark !== undefined) {
       spark.trim(now);
@@ -92,5 +90,31 @@ export class PipelineTile {
       setData(this.element, 'sparkLast', spark.times.length === 0 ? '' : String(spark.times[spark.times.length - 1]));
       if (this.visible) this.#spark.draw(spark.times, spark.values, now - this.#windowMs, now);
     }
+  }
+
+  /**
+   * The last verdict in a symbol and words with its age ("✔ Consistent · 5 min ago"), and whether a run is going.
+   * @param {number} now
+   */
+  #renderVerdict(now) {
+    const { finished, running } = this.#ctx.runs.latest(this.#name);
+    let text = NO_VERIFICATIONS_TEXT;
+    let full = text;
+    if (finished !== undefined) {
+      const badge = runBadge(finished);
+      const age = formatAge(finished.finishedAt ?? finished.startedAt, now);
+      const also = running === undefined ? '' : ' · ◔ running';
+      // A tile is narrow: "▲ Drift (3) · 5 min ago"; its title says "3 confirmed" in full.
+      text = `${badge.icon} ${badge.outcome === 'drift' ? `Drift (${finished.confirmed})` : badge.text} · ${age}${also}`;
+      full = `${badge.icon} ${badge.text} · ${age}${running === undefined ? '' : ' · another run is going now'}`;
+    } else if (running !== undefined) {
+      text = '◔ first verification running';
+      full = text;
+    }
+    setText(this.#verdict, text);
+    const title = `Last verification: ${full}`;
+    if (this.#verdict.title !== title) this.#verdict.title = title;
+    setData(this.#verdict, 'verdict', finished === undefined ? (running === undefined ? 'none' : 'running') : runBadge(finished).outcome);
+    setData(this.#verdict, 'runId', finished?.id ?? '');
   }
 }

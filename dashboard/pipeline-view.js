@@ -12,8 +12,7 @@ import { LagChart } from './lag-chart.js';
 import { buildPipelineLayout, readouts, renderRangePicker } from './pipeline-layout.js';
 import { paintBadge, statusBadge } from './status-text.js';
 import { rangeById, readsRollups, stepFor, stepLabel } from './time-ranges.js';
-import { renderVerifications } from './verification-panel.js';
-import { fetchVerifications } from './verifications.js';
+import { VerificationPanel } from './verification-panel.js';
 
 /** @typedef {import('./lag-metrics.js').Measure} Measure */
 
@@ -35,6 +34,7 @@ export class PipelineView {
   #hostCards = [];
   #loadSeq = 0;
   #parts;
+  #verification;
   /** Renders the header, readouts, hosts and alerts (the chart and Kafka table render themselves). */
   #header = { render: (/** @type {number} */ now) => { this.#renderHeader(now); } };
   #kafkaRender = { render: () => { this.#kafka?.render(); } };
@@ -47,17 +47,22 @@ export class PipelineView {
     this.#root = root;
     this.#ctx = ctx;
     this.#parts = buildPipelineLayout(root);
+    this.#verification = new VerificationPanel(this.#parts.verifications, ctx);
   }
 
   /**
-   * Shows `name` over the range `rangeId` (loads what changed).
+   * Shows `name` over the range `rangeId` (loads what changed), with the differences of run `runId` open if given.
    * @param {string} name
    * @param {string | undefined} rangeId
+   * @param {string} [runId]
    */
-  show(name, rangeId) {
+  show(name, rangeId, runId) {
     const range = rangeById(rangeId);
     const samePipeline = name === this.#name;
-    if (samePipeline && range.id === this.#range.id && this.#chart !== undefined) return;
+    if (samePipeline && range.id === this.#range.id && this.#chart !== undefined) {
+      if (runId !== undefined) this.#verification.openRun(runId);
+      return;
+    }
     this.#name = name;
     this.#range = range;
     renderRangePicker(this.#parts.picker, name, this.#range.id);
@@ -70,8 +75,7 @@ export class PipelineView {
       this.#hostTrend?.destroy();
       this.#hostTrend = undefined;
       this.#parts.hostChartBox.replaceChildren();
-      renderVerifications(this.#parts.verifications, undefined, Date.now());
-      void this.#loadVerifications(name);
+      this.#verification.show(name, runId);
     }
     void this.load();
   }
@@ -83,7 +87,26 @@ export class PipelineView {
     this.#hostTrend?.destroy();
     this.#hostTrend = undefined;
     this.#parts.hostChartBox.replaceChildren();
+    this.#verification.hide();
     this.#name = undefined;
+  }
+
+  /** Loads the verification history again (after a reconnect). */
+  reloadVerifications() {
+    return this.#verification.reload();
+  }
+
+  /**
+   * Verification runs changed for these pipelines.
+   * @param {Set<string>} touched
+   */
+  verificationsChanged(touched) {
+    if (this.#name !== undefined && touched.has(this.#name)) this.#verification.runsChanged();
+  }
+
+  /** The token's role became known: "verify now" is for an admin. */
+  roleChanged() {
+    this.#verification.roleChanged();
   }
 
   /** Reloads the charts and the partitions (after a reconnect, or once the pipeline's metrics are known). */
@@ -199,12 +222,6 @@ export class PipelineView {
    */
   hostChanged(host) {
     if (this.#name !== undefined && this.#ctx.pipelines.get(this.#name)?.hosts.has(host) === true) this.#ctx.scheduler.mark(this.#header);
-  }
-
-  /** @param {string} name */
-  async #loadVerifications(name) {
-    const result = await fetchVerifications(this.#ctx.token, { pipeline: name, limit: 50 });
-    if (name === this.#name) renderVerifications(this.#parts.verifications, result, Date.now());
   }
 
   /** @param {number} now */

@@ -1,12 +1,14 @@
 // @ts-check
 // Hash routes, so every view is linkable and the back button works without a server round trip:
-// #/overview, #/pipeline/NAME[?range=24h], #/alerts, #/hosts[/NAME].
+// #/overview, #/pipeline/NAME[?range=24h][&run=ID], #/alerts, #/hosts[/NAME], #/reports. `run` opens that
+// verification run's differences.
 
 /**
  * @typedef {{ view: 'overview' }
- *   | { view: 'pipeline', name: string, range: string | undefined }
+ *   | { view: 'pipeline', name: string, range: string | undefined, run?: string }
  *   | { view: 'alerts' }
- *   | { view: 'hosts', host: string | undefined }} Route
+ *   | { view: 'hosts', host: string | undefined }
+ *   | { view: 'reports' }} Route
  */
 
 /**
@@ -20,13 +22,18 @@ export function parseRoute(hash) {
   const [head = '', ...rest] = path.split('/');
   const tail = rest.length === 0 ? undefined : safeDecode(rest.join('/'));
   switch (head) {
-    case 'pipeline':
+    case 'pipeline': {
       if (tail === undefined || tail === '') return { view: 'overview' };
-      return { view: 'pipeline', name: tail, range: new URLSearchParams(query).get('range') ?? undefined };
+      const params = new URLSearchParams(query);
+      const run = params.get('run');
+      return { view: 'pipeline', name: tail, range: params.get('range') ?? undefined, ...(run === null || run === '' ? {} : { run }) };
+    }
     case 'alerts':
       return { view: 'alerts' };
     case 'hosts':
       return { view: 'hosts', host: tail === '' ? undefined : tail };
+    case 'reports':
+      return { view: 'reports' };
     default:
       return { view: 'overview' };
   }
@@ -41,13 +48,32 @@ export function routeHash(route) {
   switch (route.view) {
     case 'overview':
       return '#/overview';
-    case 'pipeline':
-      return `#/pipeline/${encodeURIComponent(route.name)}${route.range === undefined ? '' : `?range=${encodeURIComponent(route.range)}`}`;
+    case 'pipeline': {
+      const params = new URLSearchParams();
+      if (route.range !== undefined) params.set('range', route.range);
+      if (route.run !== undefined) params.set('run', route.run);
+      const query = params.toString();
+      return `#/pipeline/${encodeURIComponent(route.name)}${query === '' ? '' : `?${query}`}`;
+    }
     case 'alerts':
       return '#/alerts';
     case 'hosts':
       return route.host === undefined ? '#/hosts' : `#/hosts/${encodeURIComponent(route.host)}`;
+    case 'reports':
+      return '#/reports';
   }
+}
+
+/**
+ * Puts run `run` (or none) into the address of the pipeline view being shown, without a navigation: the address of
+ * open differences is a link to them. Other views' addresses are left alone.
+ * @param {string | undefined} run
+ */
+export function linkRun(run) {
+  const route = parseRoute(location.hash);
+  if (route.view !== 'pipeline' || route.run === run) return;
+  const next = routeHash(run === undefined ? { view: 'pipeline', name: route.name, range: route.range } : { ...route, run });
+  history.replaceState(history.state, '', next);
 }
 
 /**

@@ -25,6 +25,7 @@ export const ERROR_CATALOGUE = {
   SW_VERIFY_SCHEMA_MISMATCH: { httpStatus: 422, retriable: false, summary: 'source and target tables cannot be compared (columns, types or key)' },
   SW_KAFKA_UNAVAILABLE: { httpStatus: 503, retriable: true, summary: 'Kafka did not take the batch (brokers unreachable or not acknowledging)' },
   SW_ALERT_NOT_ACTIVE: { httpStatus: 409, retriable: false, summary: 'the alert has resolved, so it can no longer be acknowledged' },
+  SW_VERIFICATION_RUNNING: { httpStatus: 409, retriable: false, summary: 'a run of this verification pair is already going; runs of one pair never overlap' },
   SW_WEBHOOK_UNREACHABLE: { httpStatus: 502, retriable: true, summary: 'a webhook receiver could not be reached (refused, reset, timed out); the outbox retries' },
   SW_WEBHOOK_REJECTED: { httpStatus: 502, retriable: true, summary: 'a webhook receiver answered with a non-2xx status; the outbox retries' },
   SW_WEBHOOK_GAVE_UP: { httpStatus: 502, retriable: false, summary: "a notification was not delivered before its receiver's give-up time; it is recorded as failed" },

@@ -1,18 +1,20 @@
-// GET /ws: authenticate with the first message, then subscribe to live topics.
-// Browsers cannot set an Authorization header on a WebSocket, and a token in the URL would land in access
-// logs, so the token travels in the first message instead.
-import { Type, type Static } from '@sinclair/typebox';
+// GET /ws: authenticate with the first message, then subscribe to live topics (optionally resuming after the
+// last-seen id per topic). Browsers cannot set an Authorization header on a WebSocket, and a token in the URL
+// would land in access logs, so the token travels in the first message instead. Pings and heartbeat messages
+// come from the hub once authenticated.
+import { Type, type Static, type TInteger } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { allows, type TokenStore } from '../../lib/auth/tokens.js';
 import type { CollectorMetrics } from '../../lib/telemetry/metrics.js';
-import { LIVE_TOPICS, type LiveHub } from './hub.js';
+import { LIVE_TOPICS, type LiveHub, type LiveTopic } from './hub.js';
 
 const Topics = Type.Array(Type.Union(LIVE_TOPICS.map((t) => Type.Literal(t))), { minItems: 1 });
+const LastIds = Type.Partial(Type.Object(Object.fromEntries(LIVE_TOPICS.map((t) => [t, Type.Integer({ minimum: 0 })])) as Record<LiveTopic, TInteger>, { additionalProperties: false }));
 export const ClientMessageSchema = Type.Union([
   Type.Object({ type: Type.Literal('auth'), token: Type.String({ minLength: 1, maxLength: 512 }) }),
-  Type.Object({ type: Type.Literal('subscribe'), topics: Topics }),
+  Type.Object({ type: Type.Literal('subscribe'), topics: Topics, lastIds: Type.Optional(LastIds) }),
   Type.Object({ type: Type.Literal('unsubscribe'), topics: Topics }),
 ]);
 export type ClientMessage = Static<typeof ClientMessageSchema>;
@@ -20,7 +22,6 @@ export type ClientMessage = Static<typeof ClientMessageSchema>;
 /** Close codes in the 4000–4999 application range. */
 export const CLOSE_UNAUTHORIZED = 4401;
 const AUTH_TIMEOUT_MS = 10_000;
-const PING_INTERVAL_MS = 20_000;
 
 function parseMessage(raw: Buffer): ClientMessage | string {
   let value: unknown;
@@ -30,15 +31,14 @@ function parseMessage(raw: Buffer): ClientMessage | string {
     return 'message: malformed JSON';
   }
   if (Value.Check(ClientMessageSchema, value)) return value;
-  return `message: expected {"type":"auth","token":...} or {"type":"subscribe"|"unsubscribe","topics":[${LIVE_TOPICS.map((t) => `"${t}"`).join(',')}]}`;
+  return `message: expected {"type":"auth","token":...} or {"type":"subscribe"|"unsubscribe","topics":[${LIVE_TOPICS.map((t) => `"${t}"`).join(',')}]} (subscribe may add "lastIds":{"<topic>":<id>})`;
 }
 
 export function wsRoutes(app: FastifyInstance, opts: { hub: LiveHub; tokens: TokenStore; metrics: CollectorMetrics }): void {
-  app.get('/ws', { websocket: true }, (socket: WebSocket) => {
+  app.get('/ws', { websocket: true }, (socket: WebSocket, request) => {
     let authed = false;
     let remove: (() => void) | undefined;
     const authTimer = setTimeout(() => { socket.close(CLOSE_UNAUTHORIZED, 'authenticate within 10 s'); }, AUTH_TIMEOUT_MS);
-    const pinger = setInterval(() => { socket.ping(); }, PING_INTERVAL_MS);
     const send = (message: object): void => { socket.send(JSON.stringify(message)); };
 
     socket.on('message', (raw: Buffer) => {
@@ -54,22 +54,35 @@ export function wsRoutes(app: FastifyInstance, opts: { hub: LiveHub; tokens: Tok
           clearTimeout(authTimer);
           if (!authed) {
             authed = true;
-            remove = opts.hub.add(socket);
+            // The upgraded request's socket is the connection ws writes to: the hub corks it around bursts.
+            remove = opts.hub.add(socket, request.raw.socket);
             opts.metrics.liveClients.inc();
           }
-          send({ type: 'ready', role: principal.role, topics: LIVE_TOPICS }); return;
+          {
+            const heartbeatMs = opts.hub.heartbeatIntervalMs ?? 0;
+            send({ type: 'ready', role: principal.role, topics: LIVE_TOPICS, ...(heartbeatMs > 0 ? { heartbeatMs } : {}) });
+            return;
+          }
         }
         case 'subscribe':
         case 'unsubscribe':
           if (!authed) { send({ type: 'error', message: 'authenticate first: {"type":"auth","token":"..."}' }); return; }
-          if (message.type === 'subscribe') opts.hub.subscribe(socket, message.topics);
-          else opts.hub.unsubscribe(socket, message.topics);
-          { send({ type: `${message.type}d`, topics: message.topics }); return; }
+          if (message.type === 'unsubscribe') {
+            opts.hub.unsubscribe(socket, message.topics);
+            send({ type: 'unsubscribed', topics: message.topics });
+            return;
+          }
+          {
+            // The reply first, then (synchronously, so nothing newer slips in between) any gap and replay.
+            const head = opts.hub.lastIds?.();
+            send({ type: 'subscribed', topics: message.topics, ...(head === undefined ? {} : { ids: Object.fromEntries(message.topics.map((t) => [t, head[t]])) }) });
+            opts.hub.subscribe(socket, message.topics, message.lastIds);
+            return;
+          }
       }
     });
     socket.on('close', () => {
       clearTimeout(authTimer);
-      clearInterval(pinger);
       if (remove) {
         remove();
         opts.metrics.liveClients.dec();

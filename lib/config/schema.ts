@@ -2,6 +2,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { AgentConfigSchema } from '../../agents/agent-config.js';
 import { AlertsConfigSchema } from '../../collector/alerts/config.js';
+import { LiveConfigSchema } from '../../collector/live/config.js';
+import { VerificationConfigSchema } from '../../verifier/service/config.js';
 
 export const ROLES = ['agent', 'viewer', 'auditor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -34,6 +36,8 @@ export const ConfigSchema = Type.Object(
         port: Type.Integer({ default: 8080, minimum: 0, maximum: 65535 }),
         /** Maximum ingest body after decompression, bytes. */
         bodyLimitBytes: Type.Integer({ default: 8 * 1024 * 1024, minimum: 1024 }),
+        /** PEM certificate (chain) and private key files: serve HTTPS. */
+        tls: Type.Optional(Type.Object({ cert: Type.String({ minLength: 1 }), key: Type.String({ minLength: 1 }) }, { additionalProperties: false })),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -53,7 +57,7 @@ export const ConfigSchema = Type.Object(
         maxGroupPoints: Type.Integer({ default: 50_000, minimum: 1, description: 'points per ClickHouse insert at most' }),
         maxDelayMs: Type.Integer({ default: 200, minimum: 0, description: 'longest wait for more batches before an insert' }),
         maxQueuedPoints: Type.Integer({ default: 500_000, minimum: 1, description: 'beyond this, ingest answers 429' }),
-        rateLimitPerMinute: Type.Integer({ default: 1200, minimum: 0, description: 'requests per token per minute; 0 = unlimited' }),
+        rateLimitPerMinute: Type.Integer({ default: 6000, minimum: 0, description: 'requests per token per minute; 0 = unlimited' }),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -77,6 +81,8 @@ export const ConfigSchema = Type.Object(
     ),
     pipelines: Type.Array(PipelineSchema, { default: [] }),
     alerts: AlertsConfigSchema,
+    live: LiveConfigSchema,
+    verification: VerificationConfigSchema,
   },
   { additionalProperties: false },
 );

@@ -8,6 +8,10 @@ export const TABLES = {
   alertState: 'alert_state',
   alertSilences: 'alert_silences',
   webhookDeliveries: 'webhook_deliveries',
+  auditLog: 'audit_log',
+  verificationRuns: 'verification_runs',
+  verificationDiffs: 'verification_diffs',
+  verificationCheckpoints: 'verification_checkpoints',
 } as const;
 
 /** One row of `metric_points`; `ts` and `received_at` are epoch milliseconds. */

@@ -91,7 +91,7 @@ before(async () => {
       route: { receivers: ['oncall'], groupBy: ['alertname', 'pipeline'], groupWaitMs: 0, groupIntervalMs: 0, routes: [{ matchers: ['pipeline="doomed"'], receivers: ['dead'] }] },
     },
   }, 'test', process.env);
-  server = await startServer({ config, tokens: (['agent', 'viewer', 'admin'] as const).map((role) => ({ name: `test-${role}`, role, sha256: hashToken(tokens[role]) })), roles: ['collector'], logger: createSilentLogger() });
+  server = await startServer({ config, tokens: (['agent', 'viewer', 'admin'] as const).map((role) => ({ name: `test-${role}`, role, sha256: hashToken(tokens[role]) })), roles: ['collector', 'alerter'], logger: createSilentLogger() });
   cleanups.push(() => server.close());
   socket = new WebSocket(`${server.url.replace('http', 'ws')}/ws`);
   socket.on('message', (raw: Buffer) => { ws.push({ ...(JSON.parse(raw.toString()) as WsMessage), arrived: performance.now() }); });

@@ -7,6 +7,7 @@ import { AgentConfigSchema } from '../../agents/agent-config.js';
 import { AGENT_HELP } from '../../cli/agent.js';
 import { SERVE_HELP } from '../../cli/serve.js';
 import { VERIFY_HELP } from '../../cli/verify.js';
+import { REPORT_HELP } from '../../cli/report.js';
 import { ConfigSchema } from '../../lib/config/schema.js';
 import { TOKEN_ENV_VARS } from '../../lib/config/secrets.js';
 import { ERROR_CATALOGUE } from '../../lib/errors.js';
@@ -29,7 +30,7 @@ describe('README stays in lockstep with the code', () => {
   });
 
   it('documents every CLI flag', () => {
-    for (const help of [SERVE_HELP, AGENT_HELP, VERIFY_HELP]) {
+    for (const help of [SERVE_HELP, AGENT_HELP, VERIFY_HELP, REPORT_HELP]) {
       for (const flag of Object.keys(help.flags)) assert.ok(README.includes(`| \`${flag}\` |`), `README lacks flag ${flag} of "${help.usage}"`);
     }
   });

@@ -1,6 +1,6 @@
 // MySQL/MariaDB store (mysql2): type map, one canonical SQL fragment per logical type, in-database md5-64 digests.
 // Every session runs with time_zone '+00:00' so TIMESTAMP columns read as UTC.
-import { createPool, type Pool, type PoolConnection } from 'mysql2/promise';
+import { createPool } from 'mysql2/promise';
 import { SyncwatchError } from '../../lib/errors.js';
 import type { Column, LogicalType } from '../canonical/logical-type.js';
 import type { CallOptions, Store, TableDescription } from '../store.js';
@@ -88,10 +88,22 @@ export const MYSQL_DIALECT: SqlDialect = {
 /** Connection-level error codes: unknown database, access denied, server gone. */
 const UNREACHABLE = new Set(['ER_BAD_DB_ERROR', 'ER_ACCESS_DENIED_ERROR', 'ER_DBACCESS_DENIED_ERROR', 'ER_SERVER_SHUTDOWN', 'ER_CON_COUNT_ERROR']);
 
-function createMysqlExecutor(pool: Pool, where: string): SqlExecutor {
+/** The part of a mysql2 pool this store uses; a single snapshot session (one transaction) can stand in for it. */
+export interface MysqlPoolLike {
+  getConnection(): Promise<MysqlConnectionLike>;
+  query(sql: string): Promise<unknown>;
+  end(): Promise<void>;
+}
+export interface MysqlConnectionLike {
+  readonly threadId: number | null;
+  query(sql: string, values: unknown[]): Promise<[unknown, unknown]>;
+  release(): void;
+}
+
+function createMysqlExecutor(pool: MysqlPoolLike, where: string): SqlExecutor {
   const run = async (sql: string, params: readonly unknown[], options: CallOptions = {}): Promise<Record<string, unknown>[]> => {
     options.signal?.throwIfAborted();
-    let conn: PoolConnection | undefined;
+    let conn: MysqlConnectionLike | undefined;
     // A stopped run kills its statement (KILL QUERY from a second connection), as the abort contract asks.
     const cancel = (): void => {
       const id = conn?.threadId;
@@ -151,10 +163,16 @@ async function describeMysql(executor: SqlExecutor, table: string, options?: Cal
 }
 
 /** Opens a MySQL/MariaDB store for `mysql://user[:password]@host:port/db`; connects lazily. */
-export function createMysqlStore(url: URL): Store {
+export function createMysqlStore(url: URL, session?: MysqlPoolLike): Store {
   const displayUrl = redactUrl(url);
   const shown = new URL(displayUrl);
   const where = `mysql ${shown.host}${shown.pathname}`;
+  const executor = createMysqlExecutor(session ?? openMysqlPool(url), where);
+  return createSqlStore({ dialect: MYSQL_DIALECT, executor, displayUrl, describe: (t, o) => describeMysql(executor, t, o) });
+}
+
+/** The store's own pool (every session set to UTC with a large GROUP_CONCAT limit). */
+function openMysqlPool(url: URL): MysqlPoolLike {
   const pool = createPool({
     uri: url.toString().replace(/^mariadb:/, 'mysql:'),
     connectionLimit: 4,
@@ -172,6 +190,5 @@ export function createMysqlStore(url: URL): Store {
     // (packRows) need more than the default 1 MB of GROUP_CONCAT.
     conn.query("SET time_zone = '+00:00', group_concat_max_len = 1073741824");
   });
-  const executor = createMysqlExecutor(pool, where);
-  return createSqlStore({ dialect: MYSQL_DIALECT, executor, displayUrl, describe: (t, o) => describeMysql(executor, t, o) });
+  return pool;
 }

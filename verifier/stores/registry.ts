@@ -2,9 +2,11 @@
 import { SyncwatchError } from '../../lib/errors.js';
 import type { Store, StoreFactory } from '../store.js';
 import { createClickhouseStore } from './clickhouse-store.js';
+import { createFilesStore } from './files-store.js';
 import { createMysqlStore } from './mysql-store.js';
 import { createPostgresStore } from './postgres-store.js';
 import { redactUrl } from './redact-url.js';
+import { createRedisStore } from './redis-store.js';
 
 export const STORE_FACTORIES: Readonly<Record<string, StoreFactory>> = {
   'postgres:': (url) => createPostgresStore(url),
@@ -15,6 +17,9 @@ export const STORE_FACTORIES: Readonly<Record<string, StoreFactory>> = {
   'clickhouse:': (url) => createClickhouseStore(url),
   'http:': (url) => createClickhouseStore(url),
   'https:': (url) => createClickhouseStore(url),
+  'file:': (url) => createFilesStore(url),
+  'redis:': (url) => createRedisStore(url),
+  'rediss:': (url) => createRedisStore(url),
 };
 
 /** Opens the store for `url` (not yet connected); an unknown scheme is a usage error listing the known ones. */

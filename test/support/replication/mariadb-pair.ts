@@ -40,7 +40,7 @@ interface Started {
   readonly node: MariaDbNode;
 }
 
-function startNode(mariadbd: string, dir: string, name: string, port: number, serverId: number): Started {
+function startNode(mariadbd: string, dir: string, name: string, port: number, serverId: number, extraArgs: readonly string[] = []): Started {
   const dataDir = join(dir, name);
   const socketPath = join(dir, `${name}.sock`);
   // --user=root: this machine runs tests as root and mariadbd refuses root unless told explicitly.
@@ -48,7 +48,7 @@ function startNode(mariadbd: string, dir: string, name: string, port: number, se
     '--bind-address=127.0.0.1', `--server-id=${serverId}`, '--log-bin=mariadb-bin', '--binlog-format=ROW',
     '--log-slave-updates', '--gtid-strict-mode=ON', `--pid-file=${join(dir, `${name}.pid`)}`, '--skip-name-resolve',
     '--innodb-buffer-pool-size=16M', '--innodb-log-file-size=8M', '--innodb-flush-log-at-trx-commit=2',
-    '--performance-schema=OFF', '--max-connections=40'];
+    '--performance-schema=OFF', '--max-connections=40', ...extraArgs];
   const spec: ServerSpec = { name: `mariadb-${name}`, command: mariadbd, args, dir, ...SIGNALS };
   const server = spawnServer(spec);
   const url = `mysql://root@127.0.0.1:${port}/${MARIADB_PAIR_DATABASE}`;
@@ -75,8 +75,13 @@ async function replicaRunning(port: number): Promise<boolean> {
   return false;
 }
 
+/** Options for startMariaDbPair; `extraArgs` are appended to both servers' mariadbd arguments (later ones win). */
+export interface MariaDbPairOptions {
+  readonly extraArgs?: readonly string[];
+}
+
 /** Starts a MariaDB primary (binlog + GTID) and a replica following it; rejects with the log tail on failure. */
-export async function startMariaDbPair(): Promise<MariaDbPair> {
+export async function startMariaDbPair(options: MariaDbPairOptions = {}): Promise<MariaDbPair> {
   const mariadbd = findBinary(['mariadbd', 'mysqld'], INSTALL_HINT);
   const installDb = findBinary(['mariadb-install-db', 'mysql_install_db'], INSTALL_HINT);
   const dir = await createScratchDir('mariadb');
@@ -92,8 +97,8 @@ export async function startMariaDbPair(): Promise<MariaDbPair> {
       '--skip-test-db', '--skip-name-resolve', '--innodb-log-file-size=8M'], { cwd: dir });
     // One install copied is faster than two and gives both servers identical system tables.
     await cp(join(dir, 'primary'), join(dir, 'replica'), { recursive: true });
-    const primary = startNode(mariadbd, dir, 'primary', primaryPort, 1);
-    const replica = startNode(mariadbd, dir, 'replica', replicaPort, 2);
+    const primary = startNode(mariadbd, dir, 'primary', primaryPort, 1, options.extraArgs);
+    const replica = startNode(mariadbd, dir, 'replica', replicaPort, 2, options.extraArgs);
     started.push(primary, replica);
     await Promise.all([primary, replica].map(({ server, node }) =>
       waitUntilReady(server, 'accepting connections', async () => (await sql(node.port, ['SELECT 1'])).length === 1)));

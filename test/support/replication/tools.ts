@@ -1,9 +1,9 @@
 // Small pieces every pair helper needs: scratch directories, free loopback ports, binary lookup,
 // and running a set-up tool (initdb, pg_basebackup, mariadb-install-db) with a timeout.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
 import { SyncwatchError } from '../../../lib/errors.js';
 import { SCRATCH_PREFIX, SCRATCH_ROOT, claimScratchDir, reapStaleScratchDirs, releaseScratchDir } from './process-guard.js';
@@ -24,16 +24,43 @@ export async function removeScratchDir(dir: string): Promise<void> {
   releaseScratchDir(dir);
 }
 
-/** `count` distinct loopback ports that were free a moment ago (held together so none repeats). */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(Array.from({ length: count }, () => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+/** The lowest port the kernel hands out for outgoing connections (ip_local_port_range), or Linux's default. */
+function ephemeralLow(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 11_000 ? low : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+function tryListen(port: number): Promise<Server | undefined> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => { resolve(server); });
-  })));
-  const ports = servers.map((s) => (s.address() as AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
+    server.once('error', () => { resolve(undefined); });
+    server.listen(port, '127.0.0.1', () => { resolve(server); });
+  });
+}
+
+/**
+ * `count` distinct loopback ports that were free a moment ago (held together so none repeats). They are drawn
+ * below the ephemeral range: a port the kernel picked for `listen(0)` can be handed to some outgoing connection
+ * before the server we start binds it ("Address already in use"), a port below the range cannot.
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const low = 10_000;
+  const high = ephemeralLow() - 1;
+  const held: Server[] = [];
+  try {
+    for (let tries = 0; held.length < count; tries++) {
+      if (tries > 500) throw new Error(`no free loopback port between ${low} and ${high}`);
+      const server = await tryListen(low + Math.floor(Math.random() * (high - low + 1)));
+      if (server !== undefined) held.push(server);
+    }
+    return held.map((s) => (s.address() as AddressInfo).port);
+  } finally {
+    await Promise.all(held.map((s) => new Promise((resolve) => s.close(resolve))));
+  }
 }
 
 /** Absolute path of the first of `names` found on PATH or in the sbin dirs; otherwise a "install it with" error. */

@@ -10,10 +10,10 @@ import { explainErrors } from '../../../lib/config/problems.js';
 import { createSilentLogger } from '../../../lib/log.js';
 
 describe('AgentConfigSchema', () => {
-  it('fills defaults: one host probe, interval fsync, a bounded spool', () => {
+  it('fills defaults: one host probe, interval fsync, a bounded spool, a short batch delay', () => {
     const config = Value.Default(AgentConfigSchema, {});
     assert.ok(Value.Check(AgentConfigSchema, config));
-    assert.deepEqual(config, { fsync: 'interval', maxSpoolBytes: 128 * 1024 * 1024, probes: [{ kind: 'host' }] });
+    assert.deepEqual(config, { fsync: 'interval', maxSpoolBytes: 128 * 1024 * 1024, batchDelayMs: 100, probes: [{ kind: 'host' }] });
   });
 
   it('rejects unknown probe kinds, unknown keys and out-of-range intervals, naming the path', () => {

@@ -23,7 +23,9 @@ describe('live hub', () => {
     hub.publish('points', message);
     assert.equal(a.sent.length, 1);
     assert.equal(b.sent.length, 0);
-    assert.deepEqual(JSON.parse(a.sent[0] ?? ''), { ...message, topic: 'points' });
+    const { id, ...sent } = JSON.parse(a.sent[0] ?? '') as { id: number };
+    assert.deepEqual(sent, { ...message, topic: 'points' });
+    assert.ok(Number.isSafeInteger(id), 'every message carries its id');
     hub.unsubscribe(a, ['points']);
     hub.publish('points', message);
     assert.equal(a.sent.length, 1);
