@@ -25,7 +25,6 @@ import { writeResultsSection } from './results-file.js';
 const TRIALS = Number(process.env['SYNCWATCH_BENCH_TRIALS'] ?? 60);
 const METRIC = 'bench_alert_lag_seconds';
 const PROBE_INTERVAL_MS = 50;
-const SEGMENT_AGE_MS = 20;
 const SECRET = 'bench-alert-latency-secret';
 const BREACH = 100;
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -65,7 +64,8 @@ async function syncwatchPath(): Promise<Sample[]> {
   const probe = new SwitchProbe();
   const agent = createAgent({
     collectorUrl: serve.url, token: serve.token, agentName: 'bench', spoolDir: join(dir, 'spool'), logger: createSilentLogger(),
-    probes: [], probeInstances: [probe], spool: { segmentMaxAgeMs: SEGMENT_AGE_MS },
+    // The agent's own default batch delay (batchDelayMs, 100 ms): the latency users get without tuning.
+    probes: [], probeInstances: [probe],
   });
   const wsArrivals = new Map<string, number>();
   const ws = new WebSocket(`${serve.url.replace('http', 'ws')}/ws`);
@@ -173,8 +173,8 @@ const row = (path: string, delivery: string, s: ReturnType<typeof stats>, n: num
   `| ${path} | ${delivery} | ${n} | ${fmt(s.median)} | ${fmt(s.p99)} | ${fmt(s.min)} | ${fmt(s.max)} |`;
 const body = `From the agent observing a breaching value to the notification's arrival, one new alert per trial, random phase.
 syncwatch: a real agent in the bench process (a probe polled every ${PROBE_INTERVAL_MS} ms whose value the bench switches; the
-moment its collect() first returns the breach is "observed"), its spool (segments sealed after ${SEGMENT_AGE_MS} ms — the default
-2000 ms would add up to 2 s) and shipper, \`syncwatch serve\` as a child process with one threshold rule and one signed
+moment its collect() first returns the breach is "observed"), its spool at the agent's default \`batchDelayMs\` (100 ms)
+and shipper, \`syncwatch serve\` as a child process with one threshold rule and one signed
 webhook receiver (groupWaitMs 0), a local HTTP receiver and a WebSocket client subscribed to \`alerts\`.
 Reference: Prometheus + Alertmanager (Debian packages) at their fastest settings — scrape and evaluation every 1 s, \`for: 0s\`,
 group_wait 0s — scraping a tiny exporter served by the bench; "observed" = the exporter's value switching.

@@ -137,6 +137,7 @@ describe('agent delivery across a collector outage and agent restarts', () => {
     const backlog = new Set(segmentBases(realSpool));
     await waitFor('the real agent to deliver its backlog', () => segmentBases(realSpool).every((b) => !backlog.has(b)), { timeoutMs: 120_000, intervalMs: 250 });
     second.probe.halt();
+    await waitFor('the last collection to reach the spool', () => second.probe.settled, { timeoutMs: 10_000, intervalMs: 50 });
     await waitFor('the sequence agent to deliver its backlog', () => (second.agent.stats().spool?.points ?? 1) === 0, { timeoutMs: 120_000, intervalMs: 250 });
     for (const agent of [SEQ_AGENT, REAL_AGENT]) {
       const skew = await waitFor(`clock skew of ${agent} exposed after the restart`, () => skewOf(agent), { timeoutMs: 10_000 });

@@ -40,6 +40,8 @@ export async function startSequenceAgents(options: { count: number; collectorUrl
     async finish(timeoutMs = 90_000) {
       for (const p of probes) p.halt();
       const produced = probes.reduce((n, p) => n + p.produced, 0);
+      // A collection counted as produced may still be on its way into the spool; wait until it is there.
+      await waitFor('the last collections to reach the spools', () => probes.every((p) => p.settled), { timeoutMs, intervalMs: 50 });
       await waitFor('agent spools to drain', () => agents.every((a) => (a.stats().spool?.points ?? 1) === 0), { timeoutMs, intervalMs: 250 });
       await stop();
       return produced;

@@ -9,12 +9,18 @@ export interface SequenceProbe extends Probe {
   readonly produced: number;
   /** Stops producing (collect() then returns nothing); shipping goes on. */
   halt(): void;
+  /**
+   * True once collect() ran after halt(): the probe runner hands each collection to the spool before it collects
+   * again, so by then every point produced is in the spool (not merely counted as produced).
+   */
+  readonly settled: boolean;
 }
 
 /** Each collect() emits `perTick` points labelled with `source`, values 0, 1, 2, … and distinct timestamps. */
 export function createSequenceProbe(source: string, perTick: number, intervalMs: number): SequenceProbe {
   let produced = 0;
   let halted = false;
+  let settled = false;
   // One millisecond per point from creation time: distinct timestamps within the table's retention.
   const start = Date.now();
   return {
@@ -23,8 +29,12 @@ export function createSequenceProbe(source: string, perTick: number, intervalMs:
     intervalMs,
     get produced() { return produced; },
     halt() { halted = true; },
+    get settled() { return settled; },
     collect(): Promise<Point[]> {
-      if (halted) return Promise.resolve([]);
+      if (halted) {
+        settled = true;
+        return Promise.resolve([]);
+      }
       const points: Point[] = [];
       for (let i = 0; i < perTick; i++) {
         points.push({ ts: start + produced, metric: SEQUENCE_METRIC, labels: { source, host: source }, value: produced });
