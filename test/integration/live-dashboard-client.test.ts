@@ -5,7 +5,7 @@
 // no global WebSocket, so the `ws` client stands in for the browser's (same event API).
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import WebSocket, { WebSocketServer } from 'ws';
 import { waitFor } from '../support/wait-for.js';
 
@@ -26,6 +26,8 @@ describe('dashboard live client', () => {
       if (m.type === 'subscribe') ws.send(JSON.stringify({ type: 'subscribed', topics: m.topics }));
     });
   });
+  // The server binds asynchronously; its address is null until it listens.
+  before(async () => { if (server.address() === null) await new Promise((resolve) => server.once('listening', resolve)); });
   after(() => { server.close(); });
 
   async function start(silenceLimitMs?: number): Promise<{ statuses: LiveStatus[]; stop(): void }> {
