@@ -7,7 +7,6 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { createSilentLogger } from '../lib/log.js';
 import { createStorage } from '../lib/storage/create-storage.js';
 import { migrate } from '../lib/storage/migrate.js';
@@ -16,6 +15,7 @@ import { startVerifierService } from '../verifier/service/service.js';
 import { validateAgainst } from '../lib/config/load.js';
 import type { VerificationRun } from '../verifier/runs/run-types.js';
 import { startPgPair, type PgPair } from '../test/support/replication/postgres-pair.js';
+import { startPgUpdateWriter } from '../test/support/pg-update-writer.js';
 import { withPgClient } from '../test/support/services.js';
 import { writeResultsSection } from './results-file.js';
 
@@ -48,28 +48,6 @@ function treeCpuSeconds(roots: readonly number[]): number {
   return total;
 }
 
-function startWriter(url: string): { stop(): Promise<number> } {
-  const client = new pg.Client({ connectionString: url });
-  const state = { stopped: false, writes: 0 };
-  const loop = (async (): Promise<void> => {
-    await client.connect();
-    while (!state.stopped) {
-      const ids = Array.from({ length: 10 }, () => 1 + Math.floor(Math.random() * ROWS));
-      await client.query('UPDATE orders SET v = v + 1, note = md5(random()::text) WHERE id = ANY($1::int[])', [ids]);
-      state.writes += ids.length;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  })();
-  return {
-    async stop() {
-      state.stopped = true;
-      await loop;
-      await client.end();
-      return state.writes;
-    },
-  };
-}
-
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
@@ -100,7 +78,7 @@ async function main(): Promise<void> {
     const service = await startVerifierService({ config, storage, logger: createSilentLogger() });
     const pids = [pair.primary.pid, pair.standby.pid];
     const once = async (live: boolean): Promise<Sample> => {
-      const writer = live ? startWriter(pair.primaryUrl) : undefined;
+      const writer = live ? startPgUpdateWriter(pair.primaryUrl, ROWS) : undefined;
       if (writer !== undefined) await new Promise((r) => setTimeout(r, 1000)); // a steady write rate first
       const cpu0 = treeCpuSeconds(pids);
       const t0 = performance.now();

@@ -7,7 +7,7 @@
 //   - every verifier session killed mid-run (pg_terminate_backend) → the run retries and reaches the same verdict.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
+import { startPgUpdateWriter } from '../support/pg-update-writer.js';
 import { withPgClient } from '../support/services.js';
 import { startPgPair, type PgPair } from '../support/replication/postgres-pair.js';
 import { startVerifierHarness, type VerifierHarness } from '../support/verification-harness.js';
@@ -18,30 +18,6 @@ const ROWS = 5000;
 /** The writer never touches keys above this, so the bypassed row's source stands still. */
 const WRITER_MAX_ID = 4000;
 const BYPASSED_ID = 4500;
-
-/** ~200 row updates per second on the primary (10 rows every 50 ms), until stopped. */
-function startWriter(url: string): { stop(): Promise<number> } {
-  const client = new pg.Client({ connectionString: url });
-  const state = { stopped: false };
-  let writes = 0;
-  const loop = (async (): Promise<void> => {
-    await client.connect();
-    while (!state.stopped) {
-      const ids = Array.from({ length: 10 }, () => 1 + Math.floor(Math.random() * WRITER_MAX_ID));
-      await client.query('UPDATE orders SET v = v + 1, note = md5(random()::text) WHERE id = ANY($1::int[])', [ids]);
-      writes += ids.length;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  })();
-  return {
-    async stop() {
-      state.stopped = true;
-      await loop;
-      await client.end();
-      return writes;
-    },
-  };
-}
 
 describe('verification on a live PostgreSQL primary → standby pair', { timeout: 180_000 }, () => {
   let pair: PgPair;
@@ -108,7 +84,7 @@ describe('verification on a live PostgreSQL primary → standby pair', { timeout
 
   it('reports only the row changed behind the pipeline as confirmed while ~200 writes/s run', async () => {
     await withPgClient(pair.primaryUrl, (c) => c.query("UPDATE orders_copy SET note = 'bypassed' WHERE id = $1", [BYPASSED_ID]));
-    const writer = startWriter(pair.primaryUrl);
+    const writer = startPgUpdateWriter(pair.primaryUrl, WRITER_MAX_ID);
     let done: VerificationRun;
     try {
       done = await run('live');
@@ -127,7 +103,7 @@ describe('verification on a live PostgreSQL primary → standby pair', { timeout
   it('classifies differences as in flight while replay is paused and resumed during the re-checks', async () => {
     await withPgClient(pair.primaryUrl, (c) => c.query('UPDATE orders_copy o SET note = s.note FROM orders s WHERE s.id = o.id AND o.id = $1', [BYPASSED_ID]));
     await withPgClient(pair.standbyUrl, (c) => c.query('SELECT pg_wal_replay_pause()'));
-    const writer = startWriter(pair.primaryUrl);
+    const writer = startPgUpdateWriter(pair.primaryUrl, WRITER_MAX_ID);
     let done: VerificationRun;
     try {
       await new Promise((r) => setTimeout(r, 1000)); // writes pile up behind the paused replay
@@ -150,7 +126,7 @@ describe('verification on a live PostgreSQL primary → standby pair', { timeout
     await waitFor('the standby to replay', () => withPgClient(pair.standbyUrl, async (c) =>
       (await c.query<{ note: string }>('SELECT note FROM orders_copy WHERE id = $1', [BYPASSED_ID])).rows[0]?.note === 'bypassed again'));
     killAfterFirstSegment = true;
-    const writer = startWriter(pair.primaryUrl);
+    const writer = startPgUpdateWriter(pair.primaryUrl, WRITER_MAX_ID);
     let done: VerificationRun;
     try {
       done = await run('killed');
