@@ -9,11 +9,10 @@
 import { spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
-import { FULL_RANGE } from '../verifier/key-range.js';
 import { runVerify } from '../verifier/run.js';
-import type { ReadSpec, Store } from '../verifier/store.js';
 import { openStore } from '../verifier/stores/registry.js';
 import { MARIADB_PAIR_DATABASE, startMariaDbPair, type MariaDbPair } from '../test/support/replication/mariadb-pair.js';
+import { fullScan } from './full-scan.js';
 import { writeResultsSection } from './results-file.js';
 
 const ROWS = Number(process.env['SYNCWATCH_BENCH_CHECKSUM_ROWS'] ?? 1_000_000);
@@ -143,15 +142,6 @@ async function ptScan(pair: MariaDbPair, expr: string): Promise<number> {
   return timed(() => Promise.all([pair.primary.port, pair.replica.port].map((port) => query(port, `SELECT ${expr} FROM ${TABLE}`))));
 }
 
-async function fullScan(source: Store, target: Store): Promise<number> {
-  const spec = async (s: Store): Promise<ReadSpec> => {
-    const d = await s.describe(TABLE);
-    return { table: TABLE, keyCount: 1, columns: d.columns.map((column) => ({ column, as: column.type })) };
-  };
-  const [ss, ts] = await Promise.all([spec(source), spec(target)]);
-  return timed(() => Promise.all([source.digestChunk(ss, FULL_RANGE), target.digestChunk(ts, FULL_RANGE)]));
-}
-
 /** One verify with freshly opened stores (pt-table-checksum connects anew each run too); checks what it names. */
 async function verifyOnce(pair: MariaDbPair, changedId: number | undefined): Promise<number> {
   const source = openStore(pair.primaryUrl);
@@ -177,7 +167,7 @@ async function measureCase(pair: MariaDbPair, changedId: number | undefined, exp
     const verifyMs = await verifyOnce(pair, changedId);
     const source = openStore(pair.primaryUrl);
     const target = openStore(pair.replicaUrl);
-    const scanMs = await fullScan(source, target).finally(() => Promise.all([source.close(), target.close()]));
+    const scanMs = (await fullScan(source, target, TABLE).finally(() => Promise.all([source.close(), target.close()]))).ms;
     const ptScanMs = await ptScan(pair, expr);
     process.stderr.write(`  ${changedId === undefined ? 'identical' : '1 changed row'} #${r + 1}: ${PT} ${pt.ms.toFixed(0)} ms (exit ${String(pt.exit)}, ` +
       `diffs ${pt.diffs}, chunks ${pt.chunks}${pt.error === '' ? '' : `, ${pt.error}`}), verify ${verifyMs.toFixed(0)} ms, scan ${scanMs.toFixed(0)} ms, pt-expression scan ${ptScanMs.toFixed(0)} ms\n`);

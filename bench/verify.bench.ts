@@ -9,10 +9,10 @@
 // Runs above 1 000 000 rows write the "verify at scale" section of bench/RESULTS.md (10M: add --max-old-space-size=8192).
 import { cpus, loadavg } from 'node:os';
 import { createConnection } from 'mysql2/promise';
-import { FULL_RANGE } from '../verifier/key-range.js';
 import { runVerify } from '../verifier/run.js';
-import type { ReadSpec, Store } from '../verifier/store.js';
+import type { Store } from '../verifier/store.js';
 import { openStore } from '../verifier/stores/registry.js';
+import { fullScan } from './full-scan.js';
 import { writeResultsSection } from './results-file.js';
 import { createTempMysqlDatabase, createTempPgDatabase, withPgClient, type TempDatabase } from '../test/support/services.js';
 
@@ -89,15 +89,6 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   return performance.now() - t0;
 }
 
-async function fullScan(source: Store, target: Store): Promise<number> {
-  const spec = async (s: Store): Promise<ReadSpec> => {
-    const d = await s.describe('bench');
-    return { table: 'bench', keyCount: 1, columns: d.columns.map((column) => ({ column, as: column.type })) };
-  };
-  const [ss, ts] = await Promise.all([spec(source), spec(target)]);
-  return timed(() => Promise.all([source.digestChunk(ss, FULL_RANGE), target.digestChunk(ts, FULL_RANGE)]));
-}
-
 /** Times one verify and checks that it named exactly `expected` differences. */
 async function verifyOnce(source: Store, target: Store, targetTable: string, expected: number, what: string): Promise<number> {
   let diffs = -1;
@@ -138,8 +129,11 @@ async function benchPair(pair: string): Promise<string[][]> {
       const runs: number[] = [];
       const toScan: number[] = [];
       const toSame: number[] = [];
+      let rowHash = '';
       for (let r = 0; r < REPEAT; r++) {
-        const scan = await fullScan(source, target);
+        const timing = await fullScan(source, target, 'bench');
+        const scan = timing.ms;
+        rowHash = timing.rowHash;
         const same = await verifyOnce(source, target, 'bench_same', 0, `${pair} identical`);
         const run = await verifyOnce(source, target, 'bench', changed.size, `${pair} ${label}`);
         scans.push(scan);
@@ -148,7 +142,7 @@ async function benchPair(pair: string): Promise<string[][]> {
         toScan.push(run / scan);
         toSame.push(run / same);
       }
-      const row = [pair.replace('-', ' → '), label, String(ROWS), median(scans).toFixed(0), median(sames).toFixed(0), median(runs).toFixed(0), median(toScan).toFixed(2), median(toSame).toFixed(2), String(changed.size)];
+      const row = [pair.replace('-', ' → '), label, rowHash, String(ROWS), median(scans).toFixed(0), median(sames).toFixed(0), median(runs).toFixed(0), median(toScan).toFixed(2), median(toSame).toFixed(2), String(changed.size)];
       out.push(row);
       process.stderr.write(`  ${row.join(' | ')}\n`);
     }
@@ -165,8 +159,8 @@ const loadBefore = loadavg()[0] ?? 0;
 const rows: string[][] = [];
 for (const pair of PAIRS) rows.push(...await benchPair(pair));
 const table = [
-  '| pair | case | rows | full scan both sides (ms) | verify identical (ms) | verify this case (ms) | verify / scan | verify / identical verify | diffs named |',
-  '|---|---|---|---|---|---|---|---|---|',
+  '| pair | case | row hash | rows | full scan both sides (ms) | verify identical (ms) | verify this case (ms) | verify / scan | verify / identical verify | diffs named |',
+  '|---|---|---|---|---|---|---|---|---|---|',
   ...rows.map((r) => `| ${r.join(' | ')} |`),
 ].join('\n');
 const note = `${ROWS.toLocaleString('en-US')} rows, median${REPEAT === 1 ? ' of 1 repetition (single run)' : `s of ${REPEAT} repetitions`}; ` +

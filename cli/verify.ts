@@ -12,7 +12,7 @@ import { parseFlags, type CommandHelp, type FlagSpec } from './args.js';
 import { EXIT } from './exit-codes.js';
 
 export const VERIFY_HELP: CommandHelp = {
-  usage: 'syncwatch verify --source URL --target URL --table T [--target-table T2] [--key C1,C2] [--columns C,...] [--where SQL] [--emit-fix-sql FILE] [--format json|text]',
+  usage: 'syncwatch verify --source URL --target URL --table T [--target-table T2] [--key C1,C2] [--columns C,...] [--where SQL] [--emit-fix-sql FILE] [--portable-hash] [--format json|text]',
   summary: 'Compares a table in two stores (postgres://, mysql://, chdb://DIR, clickhouse://) and names every missing, extra and changed row.\nExit 0 = consistent, 1 = drift found, 2 = error.',
   flags: {
     '--source': 'source store URL, e.g. postgres://user@host:5432/db',
@@ -26,6 +26,7 @@ export const VERIFY_HELP: CommandHelp = {
     '--target-where': 'row filter for the target only (overrides --where there)',
     '--emit-fix-sql': "write the statements that would make the target match the source to FILE (target's SQL dialect)",
     '--chunk-rows': 'rows per Merkle leaf (default 10000)',
+    '--portable-hash': "hash rows with the portable md5-64 even when both sides are the same engine (default: the engine's own, faster row hash there)",
     '--format': 'json or text (default text)',
   },
 };
@@ -42,6 +43,7 @@ const FLAGS: FlagSpec = {
   'target-where': { type: 'string' },
   'emit-fix-sql': { type: 'string' },
   'chunk-rows': { type: 'string' },
+  'portable-hash': { type: 'boolean' },
   format: { type: 'string' },
 };
 
@@ -129,7 +131,7 @@ export async function runVerify(argv: readonly string[]): Promise<number> {
     }
     const result = await runComparison({
       source, target, table, targetTable: text(values['target-table']),
-      key: list(values['key']), columns: list(values['columns']), chunkRows, onProgress: progressBar(),
+      key: list(values['key']), columns: list(values['columns']), chunkRows, onProgress: progressBar(), portableHash: values['portable-hash'] === true,
       where: text(values['where']), sourceWhere: text(values['source-where']), targetWhere: text(values['target-where']),
     });
     const fixFile = text(values['emit-fix-sql']);

@@ -11,6 +11,7 @@ import { DigestBuilder, createRowHasher, formatDigest, type ChunkDigest, type Ro
 import { FULL_RANGE, type KeyRange } from './key-range.js';
 import { planComparison, type ComparisonPlan } from './plan.js';
 import { validateRowFilter } from './row-filter.js';
+import { agreeOnNativeHash, withRowHash } from './native-hash.js';
 import { diffRowStreams, type CanonicalRow, type Diff } from './row-diff.js';
 import type { ReadSpec, Store } from './store.js';
 
@@ -34,6 +35,11 @@ export interface VerifyOptions {
   /** Rows per Merkle leaf (about). @default 10000 */
   readonly chunkRows?: number | undefined;
   readonly policy?: BisectPolicy | undefined;
+  /**
+   * Always hash rows with the portable md5-64 of the canonical text, even for a same-engine pair that could use
+   * its engine's faster native hash (e.g. to compare roots with runs against other engines).
+   */
+  readonly portableHash?: boolean | undefined;
   /** Digest queries (or streamed leaves) in flight per side. @default 2 */
   readonly concurrency?: number | undefined;
   readonly signal?: AbortSignal | undefined;
@@ -87,8 +93,10 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
   const sourceWhere = filter(options.sourceWhere, '--source-where');
   const targetWhere = filter(options.targetWhere, '--target-where');
   const [sDesc, tDesc] = await Promise.all([source.describe(options.table, { signal }), target.describe(options.targetTable ?? options.table, { signal })]);
-  const plan = planComparison(sDesc, tDesc, { key: options.key, columns: options.columns, sourceWhere, targetWhere });
-  const inDb = source.canDigestInDatabase(plan.source) && target.canDigestInDatabase(plan.target);
+  const canonicalPlan = planComparison(sDesc, tDesc, { key: options.key, columns: options.columns, sourceWhere, targetWhere });
+  const inDb = source.canDigestInDatabase(canonicalPlan.source) && target.canDigestInDatabase(canonicalPlan.target);
+  const native = inDb && options.portableHash !== true ? await agreeOnNativeHash(source, target, canonicalPlan, { signal }) : null;
+  const plan = native === null ? canonicalPlan : withRowHash(canonicalPlan, native);
 
   const compareRows = async (range: KeyRange, sTap?: DigestBuilder, tTap?: DigestBuilder): Promise<Diff[]> => {
     const s = source.streamRows(plan.source, range, { signal });
@@ -123,7 +131,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
   return {
     verdict: outcome.diffs.length === 0 ? 'consistent' : 'drift',
     specVersion: CANONICAL_SPEC_VERSION,
-    rowHash: inDb ? 'md5-64' : 'xxh64',
+    rowHash: native ?? (inDb ? 'md5-64' : 'xxh64'),
     key: plan.keyColumns,
     columns: plan.layout.columnNames,
     source: side(source, plan.source, outcome.roots[0]),

@@ -2,7 +2,7 @@
 // One file per implementation under stores/, one line each in stores/registry.ts.
 import type { CanonicalField } from './canonical/encode.js';
 import type { Column, LogicalType } from './canonical/logical-type.js';
-import type { ChunkDigest } from './digest.js';
+import type { ChunkDigest, NativeRowHash } from './digest.js';
 import type { KeyRange, KeyTuple } from './key-range.js';
 import type { Partition } from './partition.js';
 import type { CanonicalRow } from './row-diff.js';
@@ -28,6 +28,11 @@ export interface ReadSpec {
   readonly keyCount: number;
   /** A validated row filter (row-filter.ts): trusted SQL, ANDed into every query on this side. */
   readonly filter?: string | undefined;
+  /**
+   * Set by run.ts when both sides are the same engine and agreed on it: chunk digests and streamed row hashes
+   * then use this engine-native row hash instead of md5-64 (keys and streamed rows stay canonical).
+   */
+  readonly rowHash?: NativeRowHash | undefined;
 }
 
 export interface CallOptions {
@@ -53,7 +58,7 @@ export interface KeySpan {
   readonly count?: number | undefined;
 }
 
-/** One row as its key and md5-64 row hash. */
+/** One row as its key and row hash (md5-64, or the spec's native row hash). */
 export interface KeyHash {
   readonly key: KeyTuple;
   /** The row hash as 16 lowercase hex digits (a string: parsing 64-bit integers per row costs more than the merge). */
@@ -88,11 +93,16 @@ export interface Store {
   /** Whether `digestChunk` can run inside the database for `spec` (every column has a SQL canonical form). */
   canDigestInDatabase(spec: ReadSpec): boolean;
   /**
+   * The engine-native row hash this store can compute for every column of `spec`, or null (no such hash, a
+   * column it cannot cover, or a server too old). run.ts uses it only when the other side names the same one.
+   */
+  nativeRowHash(spec: ReadSpec, options?: CallOptions): Promise<NativeRowHash | null>;
+  /**
    * Keys that cut `range` into pieces of about `everyRows` rows: the key of row everyRows+1, 2·everyRows+1, …
    * in key byte order (never the range's first row), ascending.
    */
   splitKeySpace(spec: ReadSpec, range: KeyRange, everyRows: number, options?: CallOptions): Promise<KeyTuple[]>;
-  /** The range's row count and md5-64 hash sum, computed inside the database (see canonical/SPEC.md). */
+  /** The range's row count and row-hash sum (md5-64, or the spec's native row hash), computed inside the database (see canonical/SPEC.md). */
   digestChunk(spec: ReadSpec, range: KeyRange, options?: CallOptions): Promise<ChunkDigest>;
   /** Whether the key is one integer column, so that ranges can be cut by arithmetic (`keySpan`, int-width partitions). */
   canSplitByArithmetic(spec: ReadSpec): boolean;
@@ -102,7 +112,7 @@ export interface Store {
   digestPartition(spec: ReadSpec, partition: Partition, options?: CallOptions): Promise<ChunkDigest[]>;
   /** The range's rows as canonical fields, in batches, in strictly increasing key byte order. */
   streamRows(spec: ReadSpec, range: KeyRange, options?: StreamOptions): AsyncIterable<readonly CanonicalRow[]>;
-  /** The range's keys with each row's md5-64 computed inside the database, in batches, in strictly increasing key order. */
+  /** The range's keys with each row's hash (as in `digestChunk`) computed inside the database, in batches, in strictly increasing key order. */
   streamRowHashes(spec: ReadSpec, range: KeyRange, options?: StreamOptions): AsyncIterable<readonly KeyHash[]>;
   /** The canonical rows whose keys are in `keys` (any order; absent keys are simply not returned). */
   fetchRows(spec: ReadSpec, keys: readonly KeyTuple[], options?: CallOptions): Promise<CanonicalRow[]>;

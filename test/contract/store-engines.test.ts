@@ -33,6 +33,7 @@ export const STORES: readonly StoreUnderTest[] = [
     createDatabase: () => createTempPgDatabase('sw_store'),
     exec: pgExec,
     open: (url) => openStore(url),
+    nativeRowHash: 'pg-hash-record-64',
     ddl: { i: 'bigint', d: 'numeric(30,4)', b: 'boolean', ts: 'timestamptz', dt: 'date', tm: 'time(6)', tx: 'text', bt: 'bytea', u: 'uuid', f: 'double precision', j: 'jsonb', textKey: 'varchar(20)' },
   },
   {
@@ -40,6 +41,7 @@ export const STORES: readonly StoreUnderTest[] = [
     createDatabase: () => createTempMysqlDatabase('sw_store'),
     exec: mysqlExec,
     open: (url) => openStore(url),
+    nativeRowHash: 'mariadb-crc32-crc32c',
     ddl: { i: 'bigint', d: 'decimal(30,4)', b: 'tinyint(1)', ts: 'datetime(6)', dt: 'date', tm: 'time(6)', tx: 'mediumtext', bt: 'varbinary(100)', u: 'char(36)', f: 'double', j: 'json', textKey: 'varchar(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin' },
   },
   {

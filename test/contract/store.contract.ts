@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { encodeValue, rowText, type RawValue } from '../../verifier/canonical/encode.js';
 import { reconcileTypes, type LogicalType } from '../../verifier/canonical/logical-type.js';
-import { DigestBuilder, createRowHasher, md5Row64, type ChunkDigest } from '../../verifier/digest.js';
+import { DigestBuilder, createRowHasher, md5Row64, type ChunkDigest, type NativeRowHash } from '../../verifier/digest.js';
 import { FULL_RANGE, compareBytes, splitRange } from '../../verifier/key-range.js';
 import { boundsPartition, partitionRanges, widthPartition } from '../../verifier/partition.js';
 import type { CanonicalRow } from '../../verifier/row-diff.js';
@@ -25,6 +25,8 @@ export interface StoreUnderTest {
    * stored and expected as NULL, so every other value of the row is still checked. Absent: every value fits.
    */
   readonly cannotStore?: ((column: TypeColumn, value: RawValue) => boolean) | undefined;
+  /** The native row hash the store computes for same-engine pairs; absent when it has none. */
+  readonly nativeRowHash?: NativeRowHash | undefined;
 }
 
 export const MATRIX = {
@@ -144,6 +146,30 @@ export function storeContract(sut: StoreUnderTest): void {
       const rows = expected.map((r) => idx.map((i) => r[i] ?? null));
       assert.deepEqual(await store.digestChunk(spec, FULL_RANGE), await referenceDigest(rows));
       assert.deepEqual(await store.digestChunk(spec, { lower: ['3'], upper: ['5'] }), await referenceDigest(rows.slice(2, 4)));
+    });
+
+    it('a native row hash (same-engine pairs) is self-consistent; float and json columns have none', async () => {
+      const desc = await store.describe('t_types');
+      const own = (cols: readonly string[]): ReadSpec => specFor(desc, cols, cols.map((c) => desc.columns.find((x) => x.name === c)?.type ?? { kind: 'text' }), 1);
+      const portable = ['id', ...COLS.filter((c) => c !== 'f' && c !== 'j')];
+      const algo = await store.nativeRowHash(own(portable));
+      assert.equal(algo, sut.nativeRowHash ?? null);
+      assert.equal(await store.nativeRowHash(own(['id', 'f'])), null);
+      // MariaDB's JSON is LONGTEXT: it describes (and hashes) as text there.
+      if (desc.columns.find((c) => c.name === 'j')?.type.kind === 'json') assert.equal(await store.nativeRowHash(own(['id', 'j'])), null);
+      if (algo === null) return;
+      const spec: ReadSpec = { ...own(portable), rowHash: algo };
+      const hashes: KeyHash[] = [];
+      for await (const batch of store.streamRowHashes(spec, FULL_RANGE, { batchSize: 4 })) hashes.push(...batch);
+      assert.deepEqual(hashes.map((h) => h.key), expected.map((r) => r.slice(0, 1)));
+      assert.ok(hashes.every((h) => /^[0-9a-f]{16}$/.test(h.hash)), JSON.stringify(hashes));
+      assert.equal(new Set(hashes.map((h) => h.hash)).size, hashes.length, 'different rows, different hashes');
+      const sum = (hs: readonly KeyHash[]): bigint => hs.reduce((a, h) => (a + BigInt(`0x${h.hash}`)) % (1n << 64n), 0n);
+      assert.deepEqual(await store.digestChunk(spec, FULL_RANGE), { count: 6, hash: sum(hashes) });
+      assert.deepEqual(await store.digestChunk(spec, { lower: ['3'], upper: ['5'] }), { count: 2, hash: sum(hashes.slice(2, 4)) });
+      const p = widthPartition(FULL_RANGE, 1n, 6n, 4n);
+      assert.deepEqual(await store.digestPartition(spec, p), await Promise.all(partitionRanges(p, [{ kind: 'int' }]).map((r) => store.digestChunk(spec, r))));
+      assert.notDeepEqual(await store.digestChunk(spec, FULL_RANGE), await store.digestChunk(own(portable), FULL_RANGE), 'not md5-64');
     });
 
     it('orders and bounds string keys by bytes, composite keys column by column', async () => {

@@ -22,6 +22,11 @@ export interface Column {
   readonly name: string;
   readonly engineType: string;
   readonly type: LogicalType;
+  /**
+   * What else, besides `engineType`, a native row hash depends on (MariaDB: the character set; PostgreSQL: the
+   * collation, prefixed `nondeterministic:` when it equates different bytes). Absent: nothing.
+   */
+  readonly hashTrait?: string | undefined;
 }
 
 /** Key columns whose order is numeric in every engine; all other kinds are ordered by the bytes of their canonical text. */

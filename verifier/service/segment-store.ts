@@ -28,6 +28,7 @@ export function segmentStore(inner: Store, segment: KeyRange, keyTypes: readonly
     fixSql: inner.fixSql,
     describe: (table, options) => inner.describe(table, options),
     canDigestInDatabase: (spec) => inner.canDigestInDatabase(spec),
+    nativeRowHash: (spec, options) => inner.nativeRowHash(spec, options),
     canSplitByArithmetic: (spec) => inner.canSplitByArithmetic(spec),
     async splitKeySpace(spec, range, everyRows, options) {
       await pacer.gate();

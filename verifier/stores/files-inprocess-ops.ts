@@ -14,7 +14,7 @@ import type { CallOptions, KeyHash, KeySpan, ReadSpec, SpanOptions, Store, Strea
 /** A store's ordered row stream: the range's canonical rows in strictly increasing key order. */
 export type RowStream = (spec: ReadSpec, range: KeyRange, options?: StreamOptions) => AsyncIterable<readonly CanonicalRow[]>;
 
-type DerivedOps = Pick<Store, 'canDigestInDatabase' | 'canSplitByArithmetic' | 'splitKeySpace' | 'digestChunk' | 'keySpan' | 'digestPartition' | 'streamRowHashes'>;
+type DerivedOps = Pick<Store, 'canDigestInDatabase' | 'nativeRowHash' | 'canSplitByArithmetic' | 'splitKeySpace' | 'digestChunk' | 'keySpan' | 'digestPartition' | 'streamRowHashes'>;
 
 const keyTypes = (spec: ReadSpec): LogicalType[] => spec.columns.slice(0, spec.keyCount).map((c) => c.as);
 const keyOf = (row: CanonicalRow, n: number): KeyTuple => row.slice(0, n).map((v) => v ?? '');
@@ -25,6 +25,7 @@ export function inProcessOps(kind: string, stream: RowStream): DerivedOps {
   return {
     // No database to push digests into: run.ts streams both sides once and hashes them with xxh64 instead.
     canDigestInDatabase: () => false,
+    nativeRowHash: () => Promise.resolve(null),
     canSplitByArithmetic: () => false,
     async splitKeySpace(spec, range, everyRows, options) {
       const out: KeyTuple[] = [];

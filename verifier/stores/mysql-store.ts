@@ -6,7 +6,7 @@ import type { Column, LogicalType } from '../canonical/logical-type.js';
 import type { CallOptions, Store, TableDescription } from '../store.js';
 import { redactUrl } from './redact-url.js';
 import { MYSQL_FIX_SQL } from './mysql-fix-sql.js';
-import type { SqlDialect } from './sql-dialect.js';
+import type { NativeHashDialect, SqlDialect } from './sql-dialect.js';
 import { translateSqlError } from './sql-errors.js';
 import { createSqlStore, type SqlExecutor } from './sql-store.js';
 
@@ -65,6 +65,32 @@ function canonical(column: Column, as: LogicalType): string | null {
   }
 }
 
+/** Kinds whose raw MariaDB text is equal exactly when the canonical text is, for identical column types. */
+const NATIVE_KINDS = new Set<LogicalType['kind']>(['int', 'bool', 'decimal', 'timestamp', 'date', 'time', 'text', 'bytes', 'uuid']);
+const STRING_KINDS = new Set<LogicalType['kind']>(['text', 'bytes']);
+
+/**
+ * The native row text: raw values joined by ',' (strings as their stored bytes), then a tag per column — the
+ * byte length of a string, or 0/1 for NULL — so that NULL, '' and a ',' inside a string can never collide.
+ */
+function nativeRowText(columns: readonly Column[]): string {
+  const values = columns.map((c) => (STRING_KINDS.has(c.type.kind) ? `CAST(${quoteIdent(c.name)} AS BINARY)` : quoteIdent(c.name)));
+  const tags = columns.map((c) => (STRING_KINDS.has(c.type.kind) ? `COALESCE(LENGTH(${quoteIdent(c.name)}), 'N')` : `ISNULL(${quoteIdent(c.name)})`));
+  return `CONCAT_WS(',', ${values.join(', ')}, CONCAT_WS('.', ${tags.join(', ')}))`;
+}
+
+/** Two different CRC polynomials over the same text make one 64-bit value (CRC32C: MariaDB 10.8+). */
+const crcPair = (text: string): string => `((CRC32(${text}) << 32) | CRC32C(${text}))`;
+
+const MARIADB_NATIVE: NativeHashDialect = {
+  algo: 'mariadb-crc32-crc32c',
+  probe: `SELECT VERSION() LIKE '%MariaDB%' AND (SUBSTRING_INDEX(VERSION(), '.', 1) + 0 > 10
+    OR (SUBSTRING_INDEX(VERSION(), '.', 1) + 0 = 10 AND SUBSTRING_INDEX(SUBSTRING_INDEX(VERSION(), '.', 2), '.', -1) + 0 >= 8)) AS ok`,
+  supports: (column, as) => as.kind === column.type.kind && NATIVE_KINDS.has(as.kind),
+  hashSum: (columns) => `CAST(SUM(${crcPair(nativeRowText(columns))}) AS CHAR)`,
+  rowHashHex: (columns) => `LPAD(LOWER(HEX(${crcPair(nativeRowText(columns))})), 16, '0')`,
+};
+
 export const MYSQL_DIALECT: SqlDialect = {
   kind: 'mysql',
   quoteIdent,
@@ -83,6 +109,7 @@ export const MYSQL_DIALECT: SqlDialect = {
   packRows: (parts, orderBy) => `GROUP_CONCAT(CONCAT_WS(',', ${parts.join(', ')}) ORDER BY ${orderBy.join(', ')} SEPARATOR ';')`,
   intText: (e) => `CAST(${e} AS CHAR)`,
   fix: MYSQL_FIX_SQL,
+  native: MARIADB_NATIVE,
 };
 
 /** Connection-level error codes: unknown database, access denied, server gone. */
@@ -144,7 +171,7 @@ async function describeMysql(executor: SqlExecutor, table: string, options?: Cal
   const parts = table.split('.');
   const [schema, name] = parts.length > 1 ? [parts[0] ?? '', parts.slice(1).join('.')] : [null, table];
   const cols = await executor.query(
-    `SELECT COLUMN_NAME AS name, DATA_TYPE AS type, COLUMN_TYPE AS ctype, NUMERIC_SCALE AS scale FROM information_schema.COLUMNS
+    `SELECT COLUMN_NAME AS name, DATA_TYPE AS type, COLUMN_TYPE AS ctype, NUMERIC_SCALE AS scale, CHARACTER_SET_NAME AS charset FROM information_schema.COLUMNS
      WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`,
     [schema, name], options);
   if (cols.length === 0) throw new SyncwatchError('SW_STORE_TABLE_NOT_FOUND', `mysql: table ${table} not found (or it has no columns visible to this user)`);
@@ -153,7 +180,7 @@ async function describeMysql(executor: SqlExecutor, table: string, options?: Cal
     const engineType = String(c['ctype']);
     const map = MYSQL_TYPE_MAP[dataType];
     if (map === undefined) throw new SyncwatchError('SW_STORE_UNSUPPORTED_TYPE', `mysql: ${table}.${String(c['name'])} has type ${engineType}, which the verifier cannot compare yet`);
-    return { name: String(c['name']), engineType, type: map(c['scale'] === null ? null : Number(c['scale']), engineType) };
+    return { name: String(c['name']), engineType, type: map(c['scale'] === null ? null : Number(c['scale']), engineType), hashTrait: typeof c['charset'] === 'string' ? c['charset'] : undefined };
   });
   const pk = await executor.query(
     `SELECT COLUMN_NAME AS name FROM information_schema.KEY_COLUMN_USAGE

@@ -5,7 +5,7 @@ import type { Column, LogicalType } from '../canonical/logical-type.js';
 import type { CallOptions, Store, TableDescription } from '../store.js';
 import { redactUrl } from './redact-url.js';
 import { POSTGRES_FIX_SQL } from './postgres-fix-sql.js';
-import type { SqlDialect } from './sql-dialect.js';
+import type { NativeHashDialect, SqlDialect } from './sql-dialect.js';
 import { translateSqlError } from './sql-errors.js';
 import { createSqlStore, type SqlExecutor } from './sql-store.js';
 
@@ -69,6 +69,20 @@ function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
+/** Kinds whose PostgreSQL hash opclass equates exactly the values the canonical text equates (SPEC.md, "Native row hashes"). */
+const NATIVE_KINDS = new Set<LogicalType['kind']>(['int', 'bool', 'decimal', 'timestamp', 'date', 'time', 'text', 'bytes', 'uuid']);
+
+/** hash_record_extended (PostgreSQL 14+): each column's own 64-bit hash function, combined per row — no text formatting at all. */
+const POSTGRES_NATIVE: NativeHashDialect = {
+  algo: 'pg-hash-record-64',
+  probe: "SELECT to_regprocedure('hash_record_extended(record, bigint)') IS NOT NULL AS ok",
+  // A nondeterministic collation hashes equal-comparing texts alike ('a' = 'A' under a case-insensitive one).
+  supports: (column, as) => as.kind === column.type.kind && NATIVE_KINDS.has(as.kind) && column.hashTrait?.startsWith('nondeterministic:') !== true,
+  hashSum: (columns) => `sum(hash_record_extended(ROW(${columns.map((c) => quoteIdent(c.name)).join(', ')}), 0))::text`,
+  // to_hex of a negative bigint is its two's complement, i.e. the unsigned value the sum above adds mod 2^64.
+  rowHashHex: (columns) => `lpad(to_hex(hash_record_extended(ROW(${columns.map((c) => quoteIdent(c.name)).join(', ')}), 0)), 16, '0')`,
+};
+
 export const POSTGRES_DIALECT: SqlDialect = {
   kind: 'postgres',
   quoteIdent,
@@ -86,6 +100,7 @@ export const POSTGRES_DIALECT: SqlDialect = {
   packRows: (parts, orderBy) => `string_agg(${parts.join(" || ',' || ")}, ';' ORDER BY ${orderBy.join(', ')})`,
   intText: (e) => `(${e})::text`,
   fix: POSTGRES_FIX_SQL,
+  native: POSTGRES_NATIVE,
 };
 
 /** Connection-level SQLSTATEs: unknown database, auth failures, shutdown. */
@@ -146,15 +161,19 @@ async function describePg(executor: SqlExecutor, table: string, options?: CallOp
   const parts = table.split('.');
   const [schema, name] = parts.length > 1 ? [parts[0] ?? '', parts.slice(1).join('.')] : [null, table];
   const cols = await executor.query(
-    `SELECT column_name AS name, data_type AS type, numeric_scale AS scale FROM information_schema.columns
-     WHERE table_schema = COALESCE($1, current_schema()) AND table_name = $2 ORDER BY ordinal_position`,
+    `SELECT c.column_name AS name, c.data_type AS type, c.numeric_scale AS scale,
+       CASE WHEN coll.oid IS NULL THEN NULL WHEN coll.collisdeterministic THEN coll.collname::text ELSE 'nondeterministic:' || coll.collname END AS trait
+     FROM information_schema.columns c
+     LEFT JOIN pg_attribute a ON a.attrelid = (quote_ident(c.table_schema) || '.' || quote_ident(c.table_name))::regclass AND a.attname = c.column_name
+     LEFT JOIN pg_collation coll ON coll.oid = a.attcollation
+     WHERE c.table_schema = COALESCE($1, current_schema()) AND c.table_name = $2 ORDER BY c.ordinal_position`,
     [schema, name], options);
   if (cols.length === 0) throw new SyncwatchError('SW_STORE_TABLE_NOT_FOUND', `postgres: table ${table} not found (or it has no columns visible to this user)`);
   const columns = cols.map((c) => {
     const engineType = String(c['type']);
     const map = PG_TYPE_MAP[engineType];
     if (map === undefined) throw new SyncwatchError('SW_STORE_UNSUPPORTED_TYPE', `postgres: ${table}.${String(c['name'])} has type ${engineType}, which the verifier cannot compare yet`);
-    return { name: String(c['name']), engineType, type: map(c['scale'] === null ? null : Number(c['scale'])) };
+    return { name: String(c['name']), engineType, type: map(c['scale'] === null ? null : Number(c['scale'])), hashTrait: typeof c['trait'] === 'string' ? c['trait'] : undefined };
   });
   const pk = await executor.query(
     `SELECT a.attname AS name FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)

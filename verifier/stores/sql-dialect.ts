@@ -1,6 +1,7 @@
 // What differs between SQL engines, as data and tiny fragment functions; sql-store.ts composes them into the
 // digest, split and stream queries. No engine name appears in the shared code (style practice 4).
 import type { Column, LogicalType } from '../canonical/logical-type.js';
+import type { NativeRowHash } from '../digest.js';
 import type { FixSqlWriter } from '../store.js';
 
 export interface SqlDialect {
@@ -35,6 +36,21 @@ export interface SqlDialect {
   intText(expr: string): string;
   /** How fix SQL is written for this engine. */
   readonly fix: FixSqlFragments;
+  /** The engine's own row hash for same-engine pairs (canonical/SPEC.md, "Native row hashes"), if it has one. */
+  readonly native?: NativeHashDialect | undefined;
+}
+
+/** SQL of an engine-native 64-bit row hash over raw column values. */
+export interface NativeHashDialect {
+  readonly algo: NativeRowHash;
+  /** A query whose one row's `ok` column is true (or 1) when the server has the functions; it never fails. */
+  readonly probe: string;
+  /** Whether the column, compared as `as`, can be part of the native row hash (equal hash ⇔ equal canonical text). */
+  supports(column: Column, as: LogicalType): boolean;
+  /** The aggregate of the row hashes of `columns` (decimal text of an integer, reduced mod 2^64 in-process). */
+  hashSum(columns: readonly Column[]): string;
+  /** One row's hash as 16 lowercase hex digits (the unsigned 64-bit value). */
+  rowHashHex(columns: readonly Column[]): string;
 }
 
 /** The engine-specific part of fix SQL; sql-store.ts adds quoting, table names and INSERT. */

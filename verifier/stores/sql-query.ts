@@ -7,7 +7,7 @@ import type { KeyRange, KeyTuple } from '../key-range.js';
 import { partitionBounds, type Partition } from '../partition.js';
 import type { CanonicalRow } from '../row-diff.js';
 import type { ReadColumn, ReadSpec } from '../store.js';
-import type { SqlDialect } from './sql-dialect.js';
+import type { NativeHashDialect, SqlDialect } from './sql-dialect.js';
 
 /** Bind parameters in the order their placeholders appear in the SQL text. */
 export class Params {
@@ -69,9 +69,23 @@ export function hashFields(d: SqlDialect, spec: ReadSpec): string[] {
   });
 }
 
-/** The md5-64 sum of the spec's canonical rows. */
+/** The spec's native hash dialect; run.ts sets `rowHash` only after this store said it has that hash. */
+function nativeOf(d: SqlDialect, spec: ReadSpec): NativeHashDialect | undefined {
+  if (spec.rowHash === undefined) return undefined;
+  if (d.native?.algo !== spec.rowHash) throw new SyncwatchError('SW_INTERNAL', `${d.kind} cannot compute the ${spec.rowHash} row hash`);
+  return d.native;
+}
+
+/** The row-hash sum of the spec's rows: its native hash when set, else md5-64 of the canonical rows. */
 export function hashSumOf(d: SqlDialect, spec: ReadSpec): string {
-  return d.hashSum(hashFields(d, spec));
+  const native = nativeOf(d, spec);
+  return native === undefined ? d.hashSum(hashFields(d, spec)) : native.hashSum(spec.columns.map((rc) => rc.column));
+}
+
+/** One row's hash as 16 lowercase hex digits, under the same algorithm as `hashSumOf`. */
+export function rowHashHexOf(d: SqlDialect, spec: ReadSpec): string {
+  const native = nativeOf(d, spec);
+  return native === undefined ? d.rowHashHex(hashFields(d, spec)) : native.rowHashHex(spec.columns.map((rc) => rc.column));
 }
 
 /** Select-list items c0..c(k-1) holding the canonical key texts. */

@@ -1,14 +1,14 @@
 // The shared core of SQL stores: runs the digest, partition, split and stream queries (built in sql-query.ts
 // from a dialect's fragments) through a minimal executor. Engines differ only in dialect, type map and connection.
 import { SyncwatchError } from '../../lib/errors.js';
-import { mod64, EMPTY_DIGEST, combineDigests, type ChunkDigest } from '../digest.js';
+import { mod64, EMPTY_DIGEST, combineDigests, type ChunkDigest, type NativeRowHash } from '../digest.js';
 import { FULL_RANGE, type KeyRange, type KeyTuple } from '../key-range.js';
 import { pieceCount } from '../partition.js';
 import type { CanonicalRow } from '../row-diff.js';
 import type { CallOptions, FixSqlWriter, KeyHash, KeySpan, ReadSpec, Store, StoreHealth, StreamOptions, TableDescription } from '../store.js';
 import { quoteTable, type SqlDialect } from './sql-dialect.js';
 import {
-  Params, asText, bucketExpr, canonicalOf, canonicalRowMapper, hashFields, hashSumOf, keyInList, keyOrders, keySelectList, rangeConditions, selectList, tupleCompare, whereClause,
+  Params, asText, bucketExpr, canonicalOf, canonicalRowMapper, hashSumOf, rowHashHexOf, keyInList, keyOrders, keySelectList, rangeConditions, selectList, tupleCompare, whereClause,
 } from './sql-query.js';
 
 /** The smallest thing a SQL store needs from a connection pool. */
@@ -62,6 +62,7 @@ export function createSqlStore(parts: SqlStoreParts): Store {
   const { dialect: d, executor } = parts;
   const qualify = parts.qualify ?? ((table: string): string => quoteTable(d, table));
   const from = (table: string): string => `${qualify(table)}${parts.readModifier?.(table) ?? ''}`;
+  let nativeProbe: Promise<boolean> | undefined;
   const fixSql: FixSqlWriter = {
     ...d.fix,
     table: qualify,
@@ -94,6 +95,17 @@ export function createSqlStore(parts: SqlStoreParts): Store {
     describe: (table, options) => parts.describe(table, options),
 
     canDigestInDatabase: (spec) => spec.columns.every((rc) => canonicalOf(d, rc) !== null),
+
+    async nativeRowHash(spec, options): Promise<NativeRowHash | null> {
+      const native = d.native;
+      if (native === undefined || !spec.columns.every((rc) => native.supports(rc.column, rc.as))) return null;
+      // Asked once per store; a probe that cannot run (e.g. a dropped connection) only means "use md5-64".
+      nativeProbe ??= executor.query(native.probe, [], options).then((rows) => {
+        const ok = rows[0]?.['ok'];
+        return ok === true || Number(asText(ok)) === 1;
+      }, () => false);
+      return (await nativeProbe) ? native.algo : null;
+    },
 
     canSplitByArithmetic: (spec) => spec.keyCount === 1 && spec.columns[0]?.as.kind === 'int' && spec.columns[0].column.type.kind === 'int',
 
@@ -147,7 +159,7 @@ export function createSqlStore(parts: SqlStoreParts): Store {
       const hexKey = keyCols.map((rc) => rc.as.kind === 'text');
       const parts = keyCols.map((rc, i) => `${hexKey[i] === true ? d.hexOfText(canonicalOf(d, rc) ?? '') : canonicalOf(d, rc) ?? ''} AS k${i}`);
       const orders = keyOrders(d, spec);
-      const inner = `${parts.join(', ')}, ${d.rowHashHex(hashFields(d, spec))} AS h, ${orders.map((o, i) => `${o} AS o${i}`).join(', ')}`;
+      const inner = `${parts.join(', ')}, ${rowHashHexOf(d, spec)} AS h, ${orders.map((o, i) => `${o} AS o${i}`).join(', ')}`;
       const pack = d.packRows([...keyCols.map((_, i) => `k${i}`), 'h'], orders.map((_, i) => `o${i}`));
       const batchSize = options.batchSize ?? (hexKey.includes(true) ? TEXT_KEY_HASH_BATCH_SIZE : HASH_BATCH_SIZE);
       let after: KeyTuple | null = null;
