@@ -103,12 +103,10 @@ export class PairReader {
     const signal = this.#signal;
     const keyTypes = this.#plan.layout.keyTypes;
     if (this.arithmetic) {
-      const [s, t] = await Promise.all([
-        this.#source.keySpan(this.#plan.source, FULL_RANGE, { count: true, signal }),
-        this.#target.keySpan(this.#plan.target, FULL_RANGE, { count: true, signal }),
-      ]);
-      // The source's span sets the leaves; target rows outside it belong to the first or last leaf.
-      const span = s.min !== null ? s : t;
+      // The source's span sets the leaves (target rows outside it belong to the first or last leaf), so only the
+      // source's rows are counted — unless it is empty, when the target's span and count set them instead.
+      const s = await this.#source.keySpan(this.#plan.source, FULL_RANGE, { count: 'estimate', signal });
+      const span = s.min !== null ? s : await this.#target.keySpan(this.#plan.target, FULL_RANGE, { count: 'estimate', signal });
       if (span.min === null || span.max === null) return { kind: 'bounds', range: FULL_RANGE, bounds: [] };
       const keys = span.max - span.min + 1n;
       let width = ceilDiv(keys * BigInt(chunkRows), BigInt(Math.max(1, span.count ?? 1)));

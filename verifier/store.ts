@@ -46,8 +46,11 @@ export interface StreamOptions extends CallOptions {
 }
 
 export interface SpanOptions extends CallOptions {
-  /** Also count the range's rows (a range scan; min and max alone are index lookups). */
-  readonly count?: boolean | undefined;
+  /**
+   * Also count the range's rows (a range scan; min and max alone are index lookups). `estimate`: the engine's
+   * table statistics may stand in for the count when the side has no row filter (falls back to counting).
+   */
+  readonly count?: boolean | 'estimate' | undefined;
 }
 
 /** The smallest and largest value of a single integer key in a range; both null when the range is empty. */

@@ -192,6 +192,10 @@ export function storeContract(sut: StoreUnderTest): void {
       const spec = specFor(await store.describe('t_types'), ['id', ...portable], [{ kind: 'int' }, ...portable.map((c) => MATRIX[c])], 1);
       assert.equal(store.canSplitByArithmetic(spec), true);
       assert.deepEqual(await store.keySpan(spec, FULL_RANGE, { count: true }), { min: 1n, max: 6n, count: 6 });
+      const estimated = await store.keySpan(spec, FULL_RANGE, { count: 'estimate' });
+      assert.deepEqual([estimated.min, estimated.max], [1n, 6n]);
+      assert.ok((estimated.count ?? 0) > 0, `statistics, or a count where there are none: ${String(estimated.count)}`);
+      assert.equal((await store.keySpan({ ...spec, filter: 'id > 2' }, FULL_RANGE, { count: 'estimate' })).count, 4, 'a filtered side is counted');
       assert.deepEqual(await store.keySpan(spec, { lower: ['3'], upper: ['5'] }), { min: 3n, max: 4n, count: undefined });
       assert.deepEqual(await store.keySpan(spec, { lower: ['7'], upper: null }), { min: null, max: null, count: undefined });
       for (const width of [1n, 4n, 100n]) {

@@ -103,6 +103,20 @@ for (const [engine, spec] of Object.entries(ENGINES)) {
       }
     });
 
+    if (engine === 'mysql') {
+      it('text columns of different character sets and collations hash together; a change is found', async () => {
+        const table = uniqueName('native_coll');
+        for (const side of [s, t]) {
+          await side.exec(`CREATE TABLE ${table} (id int PRIMARY KEY, a varchar(20) COLLATE utf8mb4_general_ci, b varchar(20) COLLATE utf8mb4_unicode_ci, l varchar(20) CHARACTER SET latin1)`);
+        }
+        await s.insert(table, ['id', 'a', 'b', 'l'], [[1, 'Ünï', 'x', 'é'], [2, 'p', 'q', 'r']]);
+        await t.insert(table, ['id', 'a', 'b', 'l'], [[1, 'Ünï', 'x', 'é'], [2, 'p', 'Q', 'r']]);
+        const r = await runVerify({ source: s.store, target: t.store, table });
+        assert.equal(r.rowHash, spec.algo);
+        assert.deepEqual(summary(r.diffs), ['changed 2 [b]']);
+      });
+    }
+
     it('widespread drift streams native row hashes: every changed row of 3000 is named', async () => {
       const table = uniqueName('native_wide');
       for (const side of [s, t]) await side.exec(`CREATE TABLE ${table} (id int PRIMARY KEY, v varchar(30))`);

@@ -23,7 +23,7 @@ export interface Column {
   readonly engineType: string;
   readonly type: LogicalType;
   /**
-   * What else, besides `engineType`, a native row hash depends on (MariaDB: the character set; PostgreSQL: the
+   * What else, besides `engineType`, a native row hash depends on (MariaDB: the collation, which names the character set; PostgreSQL: the
    * collation, prefixed `nondeterministic:` when it equates different bytes). Absent: nothing.
    */
   readonly hashTrait?: string | undefined;

@@ -70,13 +70,16 @@ const NATIVE_KINDS = new Set<LogicalType['kind']>(['int', 'bool', 'decimal', 'ti
 const STRING_KINDS = new Set<LogicalType['kind']>(['text', 'bytes']);
 
 /**
- * The native row text: raw values joined by ',' (strings as their stored bytes), then a tag per column — the
- * byte length of a string, or 0/1 for NULL — so that NULL, '' and a ',' inside a string can never collide.
+ * The native row text: raw values, then a tag per column — a string's byte length (`N` for NULL), else 0/1
+ * for NULL — all joined by ','. CONCAT_WS skips NULLs, but the tags (a fixed number at the end, none holding a
+ * ',') say which values are absent and how long each string is, so NULL, '' and a ',' inside a string can never
+ * collide. Concatenation takes text of any character sets and collations (unlike comparison); the bytes then
+ * depend on the columns' collations, which both sides share (native-hash.ts compares them).
  */
 function nativeRowText(columns: readonly Column[]): string {
-  const values = columns.map((c) => (STRING_KINDS.has(c.type.kind) ? `CAST(${quoteIdent(c.name)} AS BINARY)` : quoteIdent(c.name)));
+  const values = columns.map((c) => quoteIdent(c.name));
   const tags = columns.map((c) => (STRING_KINDS.has(c.type.kind) ? `COALESCE(LENGTH(${quoteIdent(c.name)}), 'N')` : `ISNULL(${quoteIdent(c.name)})`));
-  return `CONCAT_WS(',', ${values.join(', ')}, CONCAT_WS('.', ${tags.join(', ')}))`;
+  return `CONCAT_WS(',', ${[...values, ...tags].join(', ')})`;
 }
 
 /** Two different CRC polynomials over the same text make one 64-bit value (CRC32C: MariaDB 10.8+). */
@@ -108,6 +111,11 @@ export const MYSQL_DIALECT: SqlDialect = {
   // Sessions raise group_concat_max_len (createMysqlStore), or a long page would be cut off silently.
   packRows: (parts, orderBy) => `GROUP_CONCAT(CONCAT_WS(',', ${parts.join(', ')}) ORDER BY ${orderBy.join(', ')} SEPARATOR ';')`,
   intText: (e) => `CAST(${e} AS CHAR)`,
+  rowEstimate: (table) => {
+    const parts = table.split('.');
+    const [schema, name] = parts.length > 1 ? [parts[0] ?? '', parts.slice(1).join('.')] : [null, table];
+    return { sql: 'SELECT TABLE_ROWS AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?', params: [schema, name] };
+  },
   fix: MYSQL_FIX_SQL,
   native: MARIADB_NATIVE,
 };
@@ -171,7 +179,7 @@ async function describeMysql(executor: SqlExecutor, table: string, options?: Cal
   const parts = table.split('.');
   const [schema, name] = parts.length > 1 ? [parts[0] ?? '', parts.slice(1).join('.')] : [null, table];
   const cols = await executor.query(
-    `SELECT COLUMN_NAME AS name, DATA_TYPE AS type, COLUMN_TYPE AS ctype, NUMERIC_SCALE AS scale, CHARACTER_SET_NAME AS charset FROM information_schema.COLUMNS
+    `SELECT COLUMN_NAME AS name, DATA_TYPE AS type, COLUMN_TYPE AS ctype, NUMERIC_SCALE AS scale, COLLATION_NAME AS coll FROM information_schema.COLUMNS
      WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`,
     [schema, name], options);
   if (cols.length === 0) throw new SyncwatchError('SW_STORE_TABLE_NOT_FOUND', `mysql: table ${table} not found (or it has no columns visible to this user)`);
@@ -180,7 +188,7 @@ async function describeMysql(executor: SqlExecutor, table: string, options?: Cal
     const engineType = String(c['ctype']);
     const map = MYSQL_TYPE_MAP[dataType];
     if (map === undefined) throw new SyncwatchError('SW_STORE_UNSUPPORTED_TYPE', `mysql: ${table}.${String(c['name'])} has type ${engineType}, which the verifier cannot compare yet`);
-    return { name: String(c['name']), engineType, type: map(c['scale'] === null ? null : Number(c['scale']), engineType), hashTrait: typeof c['charset'] === 'string' ? c['charset'] : undefined };
+    return { name: String(c['name']), engineType, type: map(c['scale'] === null ? null : Number(c['scale']), engineType), hashTrait: typeof c['coll'] === 'string' ? c['coll'] : undefined };
   });
   const pk = await executor.query(
     `SELECT COLUMN_NAME AS name FROM information_schema.KEY_COLUMN_USAGE

@@ -99,6 +99,8 @@ export const POSTGRES_DIALECT: SqlDialect = {
   hexOfText: (e) => `encode(convert_to(${e}, 'UTF8'), 'hex')`,
   packRows: (parts, orderBy) => `string_agg(${parts.join(" || ',' || ")}, ';' ORDER BY ${orderBy.join(', ')})`,
   intText: (e) => `(${e})::text`,
+  // -1 until the table is first analyzed: the caller then counts.
+  rowEstimate: (table) => ({ sql: 'SELECT reltuples::bigint AS n FROM pg_class WHERE oid = to_regclass($1)', params: [table.split('.').map(quoteIdent).join('.')] }),
   fix: POSTGRES_FIX_SQL,
   native: POSTGRES_NATIVE,
 };

@@ -34,6 +34,9 @@ export interface SqlDialect {
   packRows(parts: readonly string[], orderBy: readonly string[]): string;
   /** Decimal text of an integer expression (an aggregate such as MIN(c)). */
   intText(expr: string): string;
+  /** A query whose one row's `n` is the table's estimated row count from statistics (`table` as given by the user). */
+  rowEstimate?(table: string): { readonly sql: string; readonly params: readonly unknown[] };
+
   /** How fix SQL is written for this engine. */
   readonly fix: FixSqlFragments;
   /** The engine's own row hash for same-engine pairs (canonical/SPEC.md, "Native row hashes"), if it has one. */
