@@ -12,10 +12,10 @@ export interface ScanTiming {
   readonly rowHash: string;
 }
 
-export async function fullScan(source: Store, target: Store, table: string, targetTable = table): Promise<ScanTiming> {
+export async function fullScan(source: Store, target: Store, table: string, targetTable = table, portableHash = false): Promise<ScanTiming> {
   const [sDesc, tDesc] = await Promise.all([source.describe(table), target.describe(targetTable)]);
   const canonical = planComparison(sDesc, tDesc);
-  const native = await agreeOnNativeHash(source, target, canonical);
+  const native = portableHash ? null : await agreeOnNativeHash(source, target, canonical);
   const plan = native === null ? canonical : withRowHash(canonical, native);
   const t0 = performance.now();
   await Promise.all([source.digestChunk(plan.source, FULL_RANGE), target.digestChunk(plan.target, FULL_RANGE)]);

@@ -167,7 +167,9 @@ async function measureCase(pair: MariaDbPair, changedId: number | undefined, exp
     const verifyMs = await verifyOnce(pair, changedId);
     const source = openStore(pair.primaryUrl);
     const target = openStore(pair.replicaUrl);
-    const scanMs = (await fullScan(source, target, TABLE).finally(() => Promise.all([source.close(), target.close()]))).ms;
+    const scan = await fullScan(source, target, TABLE).finally(() => Promise.all([source.close(), target.close()]));
+    const scanMs = scan.ms;
+    rowHash = scan.rowHash;
     const ptScanMs = await ptScan(pair, expr);
     process.stderr.write(`  ${changedId === undefined ? 'identical' : '1 changed row'} #${r + 1}: ${PT} ${pt.ms.toFixed(0)} ms (exit ${String(pt.exit)}, ` +
       `diffs ${pt.diffs}, chunks ${pt.chunks}${pt.error === '' ? '' : `, ${pt.error}`}), verify ${verifyMs.toFixed(0)} ms, scan ${scanMs.toFixed(0)} ms, pt-expression scan ${ptScanMs.toFixed(0)} ms\n`);
@@ -197,6 +199,8 @@ if (version.code !== 0) {
 process.stderr.write(`${String(version.stdout.trim() || version.code)}; starting a MariaDB primary → replica pair…\n`);
 const pair = await startMariaDbPair({ extraArgs: [`--innodb-buffer-pool-size=${BUFFER_POOL}`] });
 const lines: string[] = [];
+/** The row hash verify and the reference scan used (set by measureCase). */
+let rowHash = '';
 const errors = new Set<string>();
 let serverVersion = '';
 try {
@@ -247,15 +251,16 @@ const notes = [
     'replica discovery and waiting for the replica to apply each chunk\'s checksum statement (that is how it compares); ' +
     '"its own TIME" is the table time it reports. The chunk it found is read from `percona.checksums` on the replica.',
   'verify = `runVerify` with freshly opened stores for the primary and the replica URLs, default options; full scan = one ' +
-    'in-database aggregate-hash query over the whole table on each side, both at once (the physical limit: verify\'s md5-64 of the ' +
-    `canonical row text). "${PT}'s expression" = the select list of its chunk query (from \`--explain\`: COUNT and BIT_XOR of ` +
+    'in-database aggregate-hash query over the whole table on each side, both at once, with the row hash verify uses (the physical ' +
+    `limit; here \`${rowHash}\`, the pair's row hash — canonical/SPEC.md). "${PT}'s expression" = the select list of its chunk query (from \`--explain\`: COUNT and BIT_XOR of ` +
     'CRC32 over CONCAT_WS of the raw columns) run the same way, over the whole table on each side at once.',
   `Medians of ${REPEAT} repetitions; ratios taken within one repetition (${PT}, verify, scan back to back). Whole run ` +
     `${((performance.now() - started) / 60_000).toFixed(1)} min on ${cpus().length} cores, load average ${loadBefore.toFixed(1)} at the ` +
-    `start and ${(loadavg()[0] ?? 0).toFixed(1)} at the end (other work shared the machine).`,
+    `start and ${(loadavg()[0] ?? 0).toFixed(1)} at the end.`,
   ...[...errors].map((e) => `${PT} failed: \`${e}\``),
 ].join('\n\n');
 console.log(`${table}\n\n${notes}`);
 // SYNCWATCH_BENCH_DRY=1: print only (trial runs at small sizes must not replace the committed figures).
-if (process.env['SYNCWATCH_BENCH_DRY'] !== '1') writeResultsSection(`verify vs pt-table-checksum (\`bench/verify-checksum.bench.ts\`)`,
-  `\`SYNCWATCH_BENCH_CHECKSUM_ROWS=${ROWS} SYNCWATCH_BENCH_REPEAT=${REPEAT} node --import tsx bench/verify-checksum.bench.ts\`\n\n${table}\n\n${notes}`);
+// One section per table size and buffer pool, so that runs at several sizes stand side by side.
+if (process.env['SYNCWATCH_BENCH_DRY'] !== '1') writeResultsSection(`verify vs pt-table-checksum, ${ROWS.toLocaleString('en-US')} rows, buffer pool ${BUFFER_POOL} (\`bench/verify-checksum.bench.ts\`)`,
+  `\`SYNCWATCH_BENCH_CHECKSUM_ROWS=${ROWS} SYNCWATCH_BENCH_BUFFER_POOL=${BUFFER_POOL} SYNCWATCH_BENCH_REPEAT=${REPEAT} node --import tsx bench/verify-checksum.bench.ts\`\n\n${table}\n\n${notes}`);

@@ -19,6 +19,8 @@ import { createTempMysqlDatabase, createTempPgDatabase, withPgClient, type TempD
 const ROWS = Number(process.env['SYNCWATCH_BENCH_ROWS'] ?? 200_000);
 const REPEAT = Number(process.env['SYNCWATCH_BENCH_REPEAT'] ?? 3);
 const PAIRS = (process.env['SYNCWATCH_BENCH_PAIRS'] ?? 'postgres-mysql,postgres-postgres,mysql-mysql').split(',');
+/** Row hashes measured for same-engine pairs: `native` (the default verify uses) and/or `portable` (md5-64). */
+const HASHES = (process.env['SYNCWATCH_BENCH_HASHES'] ?? (ROWS > 1_000_000 ? 'native' : 'native,portable')).split(',');
 
 const SCALE_PREAMBLE = `Same table, cases and method as the "verify" section above, at a larger row count
 (\`SYNCWATCH_BENCH_ROWS=${ROWS} SYNCWATCH_BENCH_PAIRS=${PAIRS.join(',')} SYNCWATCH_BENCH_REPEAT=${REPEAT}\`; a run above
@@ -90,13 +92,35 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 }
 
 /** Times one verify and checks that it named exactly `expected` differences. */
-async function verifyOnce(source: Store, target: Store, targetTable: string, expected: number, what: string): Promise<number> {
+async function verifyOnce(source: Store, target: Store, targetTable: string, expected: number, what: string, portableHash: boolean): Promise<number> {
   let diffs = -1;
   const ms = await timed(async () => {
-    diffs = (await runVerify({ source, target, table: 'bench', targetTable })).diffs.length;
+    diffs = (await runVerify({ source, target, table: 'bench', targetTable, portableHash })).diffs.length;
   });
   if (diffs !== expected) throw new Error(`${what}: expected ${expected} diffs, got ${diffs}`);
   return ms;
+}
+
+/** One case under one row hash: REPEAT × (reference scan, identical verify, this case's verify), as a table row. */
+async function measureCase(source: Store, target: Store, pair: string, label: string, expected: number, portable: boolean): Promise<string[]> {
+  const scans: number[] = [];
+  const sames: number[] = [];
+  const runs: number[] = [];
+  const toScan: number[] = [];
+  const toSame: number[] = [];
+  let rowHash = '';
+  for (let r = 0; r < REPEAT; r++) {
+    const timing = await fullScan(source, target, 'bench', 'bench', portable);
+    rowHash = timing.rowHash;
+    const same = await verifyOnce(source, target, 'bench_same', 0, `${pair} identical`, portable);
+    const run = await verifyOnce(source, target, 'bench', expected, `${pair} ${label}`, portable);
+    scans.push(timing.ms);
+    sames.push(same);
+    runs.push(run);
+    toScan.push(run / timing.ms);
+    toSame.push(run / same);
+  }
+  return [pair.replace('-', ' → '), label, rowHash, String(ROWS), median(scans).toFixed(0), median(sames).toFixed(0), median(runs).toFixed(0), median(toScan).toFixed(2), median(toSame).toFixed(2), String(expected)];
 }
 
 /**
@@ -120,31 +144,17 @@ async function benchPair(pair: string): Promise<string[][]> {
     const target = openStore(tdb.url);
     const changed = new Set<number>();
     const cases: [string, number[]][] = [['identical', []], ['1 changed row', [4242]], ['1% changed', randomIds(ROWS / 100, 7)], ['10% changed', randomIds(ROWS / 10, 11)]];
+    // A same-engine pair is measured under its native row hash and, as the cross-engine reference, under md5-64.
+    const hashes = srcName === tgtName ? HASHES : ['native'];
     for (const [label, ids] of cases) {
       const changeMs = await timed(() => tgt.change(tdb.url, ids));
       if (ids.length > 0) process.stderr.write(`  ${label}: changed on the target in ${(changeMs / 1000).toFixed(1)} s\n`);
       for (const id of ids) changed.add(id);
-      const scans: number[] = [];
-      const sames: number[] = [];
-      const runs: number[] = [];
-      const toScan: number[] = [];
-      const toSame: number[] = [];
-      let rowHash = '';
-      for (let r = 0; r < REPEAT; r++) {
-        const timing = await fullScan(source, target, 'bench');
-        const scan = timing.ms;
-        rowHash = timing.rowHash;
-        const same = await verifyOnce(source, target, 'bench_same', 0, `${pair} identical`);
-        const run = await verifyOnce(source, target, 'bench', changed.size, `${pair} ${label}`);
-        scans.push(scan);
-        sames.push(same);
-        runs.push(run);
-        toScan.push(run / scan);
-        toSame.push(run / same);
+      for (const hash of hashes) {
+        const row = await measureCase(source, target, pair, label, changed.size, hash === 'portable');
+        out.push(row);
+        process.stderr.write(`  ${row.join(' | ')}\n`);
       }
-      const row = [pair.replace('-', ' → '), label, rowHash, String(ROWS), median(scans).toFixed(0), median(sames).toFixed(0), median(runs).toFixed(0), median(toScan).toFixed(2), median(toSame).toFixed(2), String(changed.size)];
-      out.push(row);
-      process.stderr.write(`  ${row.join(' | ')}\n`);
     }
     await Promise.all([source.close(), target.close()]);
   } finally {

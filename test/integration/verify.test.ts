@@ -57,6 +57,8 @@ describe('verify: PostgreSQL and MariaDB, every pairing', () => {
       assert.equal(equal.source.rows, N);
       assert.equal(equal.target.rows, N);
       assert.equal(equal.source.digestPath, 'in-database');
+      // Same engine: its own row hash (canonical/SPEC.md, "Native row hashes"); across engines the portable md5-64.
+      assert.equal(equal.rowHash, src !== tgt ? 'md5-64' : src === 'postgres' ? 'pg-hash-record-64' : 'mariadb-crc32-crc32c');
       assert.equal(equal.source.root, equal.target.root);
       assert.equal(equal.evidence.leaves, Math.ceil(N / 400));
 
