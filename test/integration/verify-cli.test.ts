@@ -60,6 +60,16 @@ describe('syncwatch verify (CLI)', () => {
     assert.ok(out.source.url.includes('***'));
   });
 
+  it('a same-engine pair names its native row hash; --portable-hash gives md5-64', () => {
+    const rowHash = (extra: string[]): string => {
+      const r = verify(['--source', pg.db.url, '--target', pg.db.url, '--table', table, '--format', 'json', ...extra]);
+      assert.equal(r.code, 0, r.stderr);
+      return (JSON.parse(r.stdout) as { rowHash: string }).rowHash;
+    };
+    assert.equal(rowHash([]), 'pg-hash-record-64');
+    assert.equal(rowHash(['--portable-hash']), 'md5-64');
+  });
+
   it('exit 1 with each diff (kind, key as strings, columns)', async () => {
     await my.exec(`UPDATE ${table} SET name = 'B' WHERE id = 2`);
     await my.exec(`DELETE FROM ${table} WHERE id = 3`);
