@@ -42,7 +42,14 @@ export async function startSequenceAgents(options: { count: number; collectorUrl
       const produced = probes.reduce((n, p) => n + p.produced, 0);
       // A collection counted as produced may still be on its way into the spool; wait until it is there.
       await waitFor('the last collections to reach the spools', () => probes.every((p) => p.settled), { timeoutMs, intervalMs: 50 });
-      await waitFor('agent spools to drain', () => agents.every((a) => (a.stats().spool?.points ?? 1) === 0), { timeoutMs, intervalMs: 250 });
+      // On a timeout, say where each agent stands (spooled points, failures, the last error) so a failure can be read.
+      await waitFor('agent spools to drain', () => agents.every((a) => (a.stats().spool?.points ?? 1) === 0), { timeoutMs, intervalMs: 250 }).catch((err: unknown) => {
+        const state = agents.map((a, i) => {
+          const { spool, shipper } = a.stats();
+          return `agent-${i}: ${spool?.points ?? '?'} points spooled, ${shipper?.batchesSent ?? '?'} batches sent, ${shipper?.consecutiveFailures ?? '?'} consecutive failures, last error ${shipper?.lastError ?? 'none'}`;
+        });
+        throw new Error(`${err instanceof Error ? err.message : String(err)}; ${state.join('; ')}`);
+      });
       await stop();
       return produced;
     },
