@@ -129,17 +129,19 @@ export function createSqlStore(parts: SqlStoreParts): Store {
       const key = d.quoteIdent(spec.columns[0]?.column.name ?? '');
       // A whole unfiltered table's row count is in its statistics: no scan of every row just to size the leaves.
       const estimate = options.count === 'estimate' && spec.filter === undefined && range.lower === null && range.upper === null ? d.rowEstimate?.(spec.table) : undefined;
-      const estimated = estimate === undefined ? undefined : executor.query(estimate.sql, estimate.params, options).then((rows) => Number(asText(rows[0]?.['n']) ?? 0));
-      const exact = options.count !== undefined && options.count !== false && estimate === undefined;
-      const params = new Params(d);
-      const sql = `SELECT ${d.intText(`MIN(${key})`)} AS lo, ${d.intText(`MAX(${key})`)} AS hi${exact ? ', COUNT(*) AS n' : ''} FROM ${from(spec.table)}${whereClause(rangeConditions(d, spec, range, params))}`;
-      const [row] = await executor.query(sql, params.values, options);
-      const span = { min: bigintOrNull(row?.['lo']), max: bigintOrNull(row?.['hi']) };
-      if (exact) return { ...span, count: Number(row?.['n'] ?? 0) };
-      if (estimated === undefined) return { ...span, count: undefined };
-      const n = await estimated;
+      const span = async (count: boolean): Promise<KeySpan> => {
+        const params = new Params(d);
+        const sql = `SELECT ${d.intText(`MIN(${key})`)} AS lo, ${d.intText(`MAX(${key})`)} AS hi${count ? ', COUNT(*) AS n' : ''} FROM ${from(spec.table)}${whereClause(rangeConditions(d, spec, range, params))}`;
+        const [row] = await executor.query(sql, params.values, options);
+        return { min: bigintOrNull(row?.['lo']), max: bigintOrNull(row?.['hi']), count: count ? Number(row?.['n'] ?? 0) : undefined };
+      };
+      if (estimate === undefined) return span(options.count !== undefined && options.count !== false);
+      // One statement at a time: a snapshot session is a single connection.
+      const [stats] = await executor.query(estimate.sql, estimate.params, options);
+      const n = Number(asText(stats?.['n']) ?? 0);
       // No statistics yet (PostgreSQL -1, InnoDB 0 before its first sample): count after all.
-      return n > 0 || span.min === null ? { ...span, count: Math.max(0, n) } : this.keySpan(spec, range, { ...options, count: true });
+      if (!(n > 0)) return span(true);
+      return { ...(await span(false)), count: n };
     },
 
     async digestPartition(spec, partition, options): Promise<ChunkDigest[]> {
