@@ -70,6 +70,13 @@ export function connectLive(options) {
   let failures = 0;
   let wasLive = false;
   let lastMessageAt = Date.now();
+  /**
+   * The newest message id seen per topic. Resubscribing with them makes the collector replay what it still holds
+   * after them (after a restart: everything it received since), so a point accepted while the page reconnected is
+   * not lost to the race between its write to storage and the page's refetch.
+   * @type {Record<string, number>}
+   */
+  const lastIds = {};
   /** @type {number | undefined} */
   let silenceLimitMs;
   /** @type {ReturnType<typeof setInterval> | undefined} */
@@ -81,20 +88,23 @@ export function connectLive(options) {
    */
   const onMessage = (ws, data) => {
     lastMessageAt = Date.now();
-    /** @type {{ type?: string, topic?: string, role?: string, heartbeatMs?: number, points?: import('./host-board.js').LivePoint[], message?: string }} */
+    /** @type {{ type?: string, topic?: string, id?: number, ids?: Record<string, number>, role?: string, heartbeatMs?: number, points?: import('./host-board.js').LivePoint[], message?: string }} */
     let message;
     try {
       message = JSON.parse(String(data));
     } catch {
       return;
     }
+    if (typeof message.topic === 'string' && typeof message.id === 'number') lastIds[message.topic] = message.id;
     switch (message.type) {
       case 'ready':
         if (options.silenceLimitMs === undefined && typeof message.heartbeatMs === 'number' && message.heartbeatMs > 0) watchSilence(SILENT_HEARTBEATS * message.heartbeatMs);
         if (typeof message.role === 'string') options.onReady(message.role);
-        ws.send(JSON.stringify({ type: 'subscribe', topics: TOPICS }));
+        ws.send(JSON.stringify(Object.keys(lastIds).length > 0 ? { type: 'subscribe', topics: TOPICS, lastIds } : { type: 'subscribe', topics: TOPICS }));
         return;
       case 'subscribed':
+        // The first subscription starts from the collector's newest ids, so that a later resume replays only what is new.
+        for (const [topic, id] of Object.entries(message.ids ?? {})) if (!(topic in lastIds) && typeof id === 'number') lastIds[topic] = id;
         failures = 0;
         options.onStatus({ state: 'live', reconnected: wasLive });
         wasLive = true;

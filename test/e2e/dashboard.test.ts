@@ -62,7 +62,7 @@ async function signIn(page: Page, token: string): Promise<void> {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
-describe('dashboard: serve + headless Chromium', { timeout: 90_000 }, () => {
+describe('dashboard: serve + headless Chromium', { timeout: 150_000 }, () => {
   let page: Page;
   let navigations: () => number;
 
@@ -130,10 +130,20 @@ describe('dashboard: serve + headless Chromium', { timeout: 90_000 }, () => {
     await serve.kill9();
     await waitFor('the reconnecting status', async () => (await attr(page, '[data-testid="connection-status"]', 'data-state')) === 'reconnecting', { timeoutMs: 5_000 });
     assert.match(await page.getByTestId('connection-status').innerText(), /reconnecting…/);
+    const restarting = Date.now();
     serve = await startServe({ dataDir, port });
+    const restartMs = Date.now() - restarting;
+    console.log(`collector restarted in ${restartMs} ms`);
     // Stored right after the restart, most likely before the page's next retry: only the refetch can bring it.
     await ingest([cpuPoint(Date.now(), 55.5)]);
-    await waitFor('the point stored during the outage to appear', async () => (await attr(page, chart(SYNTHETIC_HOST, 'cpu'), 'data-last-value')) === '55.5', { timeoutMs: 20_000 });
+    // The page's retries back off (1, 2, 4, 8, 16 s, each 50–100 %) while the collector is down, so a slow restart
+    // can put its next attempt up to ~16 s after the collector is back; the wait allows for that, and says where the
+    // page stood if it still times out.
+    await waitFor('the point stored during the outage to appear', async () => (await attr(page, chart(SYNTHETIC_HOST, 'cpu'), 'data-last-value')) === '55.5', { timeoutMs: 40_000 })
+      .catch(async (err: unknown) => {
+        const status = await page.getByTestId('connection-status').innerText().catch(() => '?');
+        throw new Error(`${err instanceof Error ? err.message : String(err)} (restart took ${restartMs} ms; status: ${status})`);
+      });
     await waitFor('the status to be live again', async () => (await attr(page, '[data-testid="connection-status"]', 'data-state')) === 'live', { timeoutMs: 5_000 });
     // The refetch after a reconnect covers the whole window again: overlapping points must replace, not add.
     assert.equal(await pointCount(page, chart(SYNTHETIC_HOST, 'cpu')), 5 + 1 + 1);

@@ -34,7 +34,7 @@ async function send(points: Point[]): Promise<void> {
 const bucketsOf = (points: readonly Point[]): number => new Set(points.map((p) => Math.floor(p.ts / STEP))).size;
 const state = async (): Promise<string | null> => attr(page, '[data-testid="connection-status"]', 'data-state');
 
-describe('dashboard reconnect: kill -9 and restart serve', { timeout: 90_000 }, () => {
+describe('dashboard reconnect: kill -9 and restart serve', { timeout: 150_000 }, () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sw-e2e-reconnect-'));
     const config = writeAlertConfig(dir, [RULE]);
@@ -66,7 +66,10 @@ describe('dashboard reconnect: kill -9 and restart serve', { timeout: 90_000 }, 
     await waitFor('the reconnecting status', async () => (await state()) === 'reconnecting', { timeoutMs: 5_000 });
     assert.match(await page.getByTestId('connection-status').innerText(), /reconnecting…/);
 
+    const restarting = Date.now();
     serve = await startServe({ dataDir: serve.dataDir, port, localAgent: false, extraArgs: ['--config', join(dir, 'syncwatch.yaml')] });
+    const restartMs = Date.now() - restarting;
+    console.log(`collector restarted in ${restartMs} ms`);
     // What an agent's spool replays after an outage: one point per second of it (old timestamps), then a breach.
     // The page is most likely still waiting for its next retry: only the refetch after reconnecting can bring these.
     const outage: Point[] = [];
@@ -74,7 +77,13 @@ describe('dashboard reconnect: kill -9 and restart serve', { timeout: 90_000 }, 
     await send(outage);
     await send([lagPoint(PIPELINE, 'heartbeat_lag_seconds', Date.now(), 77, 'db-1')]);
 
-    await waitFor('the tile to show the breach', async () => (await attr(page, TILE, 'data-lag')) === '77', { timeoutMs: 20_000 });
+    // The page's retries back off (1, 2, 4, 8, 16 s, each 50–100 %) while the collector is down: after a slow restart
+    // its next attempt can come ~16 s later. The wait allows for that and says where the page stood if it times out.
+    await waitFor('the tile to show the breach', async () => (await attr(page, TILE, 'data-lag')) === '77', { timeoutMs: 40_000 })
+      .catch(async (err: unknown) => {
+        const status = await page.getByTestId('connection-status').innerText().catch(() => '?');
+        throw new Error(`${err instanceof Error ? err.message : String(err)} (restart took ${restartMs} ms; status: ${status})`);
+      });
     await waitFor('the tile in the alert colour', async () => (await attr(page, TILE, 'data-state')) === 'firing', { timeoutMs: 5_000 });
     await waitFor('every bucket, the outage included', async () => Number(await attr(page, TILE, 'data-spark-buckets')) === bucketsOf(sent), { timeoutMs: 5_000 });
     await waitFor('the status to be live again', async () => (await state()) === 'live', { timeoutMs: 5_000 });
