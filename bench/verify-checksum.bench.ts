@@ -40,6 +40,8 @@ interface Measured {
   readonly scanMs: number;
   /** pt-table-checksum's own per-row checksum expression as one full-table query on each side, both at once. */
   readonly ptScanMs: number;
+  /** The row hash verify and the reference scan used. */
+  readonly rowHash: string;
 }
 
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
@@ -169,11 +171,10 @@ async function measureCase(pair: MariaDbPair, changedId: number | undefined, exp
     const target = openStore(pair.replicaUrl);
     const scan = await fullScan(source, target, TABLE).finally(() => Promise.all([source.close(), target.close()]));
     const scanMs = scan.ms;
-    rowHash = scan.rowHash;
     const ptScanMs = await ptScan(pair, expr);
     process.stderr.write(`  ${changedId === undefined ? 'identical' : '1 changed row'} #${r + 1}: ${PT} ${pt.ms.toFixed(0)} ms (exit ${String(pt.exit)}, ` +
       `diffs ${pt.diffs}, chunks ${pt.chunks}${pt.error === '' ? '' : `, ${pt.error}`}), verify ${verifyMs.toFixed(0)} ms, scan ${scanMs.toFixed(0)} ms, pt-expression scan ${ptScanMs.toFixed(0)} ms\n`);
-    out.push({ pt, verifyMs, scanMs, ptScanMs });
+    out.push({ pt, verifyMs, scanMs, ptScanMs, rowHash: scan.rowHash });
   }
   return out;
 }
@@ -199,7 +200,6 @@ if (version.code !== 0) {
 process.stderr.write(`${String(version.stdout.trim() || version.code)}; starting a MariaDB primary → replica pair…\n`);
 const pair = await startMariaDbPair({ extraArgs: [`--innodb-buffer-pool-size=${BUFFER_POOL}`] });
 const lines: string[] = [];
-/** The row hash verify and the reference scan used (set by measureCase). */
 let rowHash = '';
 const errors = new Set<string>();
 let serverVersion = '';
@@ -212,6 +212,7 @@ try {
 
   const expr = await ptExpression(pair);
   const same = await measureCase(pair, undefined, expr);
+  rowHash = same[0]?.rowHash ?? '';
   for (const m of same) {
     if (m.pt.error !== '') errors.add(m.pt.error);
     else if (m.pt.diffs !== 0 || m.pt.exit !== 0) throw new Error(`${PT} on identical tables: exit ${String(m.pt.exit)}, ${m.pt.diffs} diffs`);

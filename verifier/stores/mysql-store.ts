@@ -6,7 +6,7 @@ import type { Column, LogicalType } from '../canonical/logical-type.js';
 import type { CallOptions, Store, TableDescription } from '../store.js';
 import { redactUrl } from './redact-url.js';
 import { MYSQL_FIX_SQL } from './mysql-fix-sql.js';
-import type { NativeHashDialect, SqlDialect } from './sql-dialect.js';
+import { splitTable, type NativeHashDialect, type SqlDialect } from './sql-dialect.js';
 import { translateSqlError } from './sql-errors.js';
 import { createSqlStore, type SqlExecutor } from './sql-store.js';
 
@@ -111,11 +111,7 @@ export const MYSQL_DIALECT: SqlDialect = {
   // Sessions raise group_concat_max_len (createMysqlStore), or a long page would be cut off silently.
   packRows: (parts, orderBy) => `GROUP_CONCAT(CONCAT_WS(',', ${parts.join(', ')}) ORDER BY ${orderBy.join(', ')} SEPARATOR ';')`,
   intText: (e) => `CAST(${e} AS CHAR)`,
-  rowEstimate: (table) => {
-    const parts = table.split('.');
-    const [schema, name] = parts.length > 1 ? [parts[0] ?? '', parts.slice(1).join('.')] : [null, table];
-    return { sql: 'SELECT TABLE_ROWS AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?', params: [schema, name] };
-  },
+  rowEstimate: (table) => ({ sql: 'SELECT TABLE_ROWS AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?', params: splitTable(table) }),
   fix: MYSQL_FIX_SQL,
   native: MARIADB_NATIVE,
 };
@@ -176,8 +172,7 @@ function createMysqlExecutor(pool: MysqlPoolLike, where: string): SqlExecutor {
 }
 
 async function describeMysql(executor: SqlExecutor, table: string, options?: CallOptions): Promise<TableDescription> {
-  const parts = table.split('.');
-  const [schema, name] = parts.length > 1 ? [parts[0] ?? '', parts.slice(1).join('.')] : [null, table];
+  const [schema, name] = splitTable(table);
   const cols = await executor.query(
     `SELECT COLUMN_NAME AS name, DATA_TYPE AS type, COLUMN_TYPE AS ctype, NUMERIC_SCALE AS scale, COLLATION_NAME AS coll FROM information_schema.COLUMNS
      WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`,

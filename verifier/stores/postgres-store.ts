@@ -5,7 +5,7 @@ import type { Column, LogicalType } from '../canonical/logical-type.js';
 import type { CallOptions, Store, TableDescription } from '../store.js';
 import { redactUrl } from './redact-url.js';
 import { POSTGRES_FIX_SQL } from './postgres-fix-sql.js';
-import type { NativeHashDialect, SqlDialect } from './sql-dialect.js';
+import { quoteTable, splitTable, type NativeHashDialect, type SqlDialect } from './sql-dialect.js';
 import { translateSqlError } from './sql-errors.js';
 import { createSqlStore, type SqlExecutor } from './sql-store.js';
 
@@ -100,7 +100,7 @@ export const POSTGRES_DIALECT: SqlDialect = {
   packRows: (parts, orderBy) => `string_agg(${parts.join(" || ',' || ")}, ';' ORDER BY ${orderBy.join(', ')})`,
   intText: (e) => `(${e})::text`,
   // -1 until the table is first analyzed: the caller then counts.
-  rowEstimate: (table) => ({ sql: 'SELECT reltuples::bigint AS n FROM pg_class WHERE oid = to_regclass($1)', params: [table.split('.').map(quoteIdent).join('.')] }),
+  rowEstimate: (table) => ({ sql: 'SELECT reltuples::bigint AS n FROM pg_class WHERE oid = to_regclass($1)', params: [quoteTable(POSTGRES_DIALECT, table)] }),
   fix: POSTGRES_FIX_SQL,
   native: POSTGRES_NATIVE,
 };
@@ -160,8 +160,7 @@ function createPgExecutor(pool: PgPoolLike, where: string): SqlExecutor {
 }
 
 async function describePg(executor: SqlExecutor, table: string, options?: CallOptions): Promise<TableDescription> {
-  const parts = table.split('.');
-  const [schema, name] = parts.length > 1 ? [parts[0] ?? '', parts.slice(1).join('.')] : [null, table];
+  const [schema, name] = splitTable(table);
   const cols = await executor.query(
     `SELECT c.column_name AS name, c.data_type AS type, c.numeric_scale AS scale,
        CASE WHEN coll.oid IS NULL THEN NULL WHEN coll.collisdeterministic THEN coll.collname::text ELSE 'nondeterministic:' || coll.collname END AS trait

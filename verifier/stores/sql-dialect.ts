@@ -59,6 +59,12 @@ export interface NativeHashDialect {
 /** The engine-specific part of fix SQL; sql-store.ts adds quoting, table names and INSERT. */
 export type FixSqlFragments = Pick<FixSqlWriter, 'begin' | 'end' | 'literal' | 'update' | 'delete'>;
 
+/** `schema.table` → [schema, table]; a bare `table` → [null, table] (the connection's own schema). */
+export function splitTable(table: string): [schema: string | null, name: string] {
+  const parts = table.split('.');
+  return parts.length > 1 ? [parts[0] ?? '', parts.slice(1).join('.')] : [null, table];
+}
+
 /** Quotes `schema.table` or `table` part by part. */
 export function quoteTable(dialect: SqlDialect, table: string): string {
   return table.split('.').map((part) => dialect.quoteIdent(part)).join('.');
