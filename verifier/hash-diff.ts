@@ -1,11 +1,12 @@
-// Merges two key-ordered streams of (key, row hash) into the keys that differ, summing each side's digest on the
-// way. Pure. Used when drift is widespread: both sides are read once with the row hash computed in the database,
-// and only the rows of changed keys are fetched afterwards to name their columns.
-import { BatchCursor } from './batch-cursor.js';
+// Merges two key-ordered streams of (key, row hash) pages into the keys that differ, summing each side's digest
+// on the way. Pure. Used when drift is widespread: both sides are read once with the row hash computed in the
+// database, and only the rows of changed keys are fetched afterwards to name their columns. This loop runs for
+// every row of both sides, so it reads the pages' typed arrays and compares integer keys as numbers.
+import { SyncwatchError } from '../lib/errors.js';
 import type { LogicalType } from './canonical/logical-type.js';
 import type { ChunkDigest } from './digest.js';
+import type { HashPage } from './hash-page.js';
 import { compareKeys, type KeyTuple } from './key-range.js';
-import type { KeyHash } from './store.js';
 
 /** A key whose rows differ: only in the source, only in the target, or in both with different row hashes. */
 export interface KeyMismatch {
@@ -21,21 +22,9 @@ export interface HashDiffResult {
   readonly target: ChunkDigest;
 }
 
-const keyOf = (kh: KeyHash): KeyTuple => kh.key;
-
-/** The 32-bit value of 8 lowercase hex digits at `from`, without allocating substrings (this runs per row). */
-function hexWord(hex: string, from: number): number {
-  let v = 0;
-  for (let i = from; i < from + 8; i++) {
-    const c = hex.charCodeAt(i);
-    v = v * 16 + (c <= 57 ? c - 48 : c - 87);
-  }
-  return v;
-}
-
 /**
- * Sums 64-bit hex hashes mod 2^64 in two 32-bit halves held as JS numbers (exact below 2^53, i.e. for 2^21
- * rows per half), folded into a bigint only at the end: a BigInt parse per row would cost more than the merge.
+ * Sums 64-bit row hashes mod 2^64 in two 32-bit halves held as JS numbers (exact below 2^53, i.e. for 2^21
+ * rows per half), folded into a bigint every 2^20 rows and at the end: a BigInt per row would cost more than the merge.
  */
 class HashSum {
   count = 0;
@@ -43,10 +32,10 @@ class HashSum {
   #lo = 0;
   #folded = 0n;
 
-  add(hex: string): void {
+  add(page: HashPage, i: number): void {
     this.count += 1;
-    this.#hi += hexWord(hex, 0);
-    this.#lo += hexWord(hex, 8);
+    this.#hi += page.hi[i] ?? 0;
+    this.#lo += page.lo[i] ?? 0;
     if ((this.count & 0xfffff) === 0) this.#fold();
   }
 
@@ -62,40 +51,133 @@ class HashSum {
   }
 }
 
+/**
+ * Reads one side's pages, asking for the next page as soon as one arrives (so the database works on it while
+ * this one is merged), and checks that keys strictly increase — a store whose order disagrees with
+ * key-range.ts, or a duplicate key, would otherwise pair the wrong rows silently.
+ */
+class PageCursor {
+  page: HashPage | null = null;
+  i = 0;
+  done = false;
+  readonly sum = new HashSum();
+  #next: Promise<IteratorResult<HashPage>> | undefined;
+  #prevInt: number | null = null;
+  #prevKey: KeyTuple | null = null;
+  readonly #it: AsyncIterator<HashPage>;
+  readonly #side: string;
+  readonly #types: readonly LogicalType[];
+
+  constructor(stream: AsyncIterable<HashPage>, side: string, types: readonly LogicalType[]) {
+    this.#it = stream[Symbol.asyncIterator]();
+    this.#side = side;
+    this.#types = types;
+  }
+
+  get needsFill(): boolean {
+    return !this.done && (this.page === null || this.i >= this.page.length);
+  }
+
+  async fill(): Promise<void> {
+    while (this.needsFill) {
+      if (this.page !== null && this.page.length > 0) this.#remember(this.page, this.page.length - 1);
+      const next = await (this.#next ?? this.#it.next());
+      this.#next = undefined;
+      if (next.done === true) {
+        this.done = true;
+        this.page = null;
+        return;
+      }
+      this.page = next.value;
+      this.i = 0;
+      this.#next = this.#it.next();
+      // Awaited by the next fill (or by close); until then a rejection must not count as unhandled.
+      this.#next.catch(() => undefined);
+      if (this.page.length > 0) this.#checkOrder(this.page);
+    }
+  }
+
+  #remember(page: HashPage, i: number): void {
+    const n = page.ints?.[i];
+    this.#prevInt = n ?? null;
+    this.#prevKey = n === undefined ? page.key(i) : null;
+  }
+
+  /** Every row of a page above the one before it, and the first above the previous page's last. */
+  #checkOrder(page: HashPage): void {
+    const ints = page.ints;
+    const fail = (i: number, prev: KeyTuple): never => {
+      throw new SyncwatchError('SW_INTERNAL', `${this.#side} rows are not in strictly increasing key order at ${JSON.stringify(page.key(i))} (after ${JSON.stringify(prev)}); is the key unique?`);
+    };
+    if (ints !== null && (this.#prevKey === null)) {
+      let prev = this.#prevInt ?? -Infinity;
+      for (let i = 0; i < ints.length; i++) {
+        const k = ints[i] ?? 0;
+        if (k <= prev) fail(i, [String(prev)]);
+        prev = k;
+      }
+      return;
+    }
+    let prev = this.#prevKey ?? (this.#prevInt === null ? null : [String(this.#prevInt)]);
+    for (let i = 0; i < page.length; i++) {
+      const k = page.key(i);
+      if (prev !== null && compareKeys(prev, k, this.#types) >= 0) fail(i, prev);
+      prev = k;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#next?.catch(() => undefined);
+    await this.#it.return?.(undefined);
+  }
+}
+
 /** Merge-joins both streams by key; returns the differing keys and both sides' digests of everything read. */
-export async function diffHashStreams(
-  source: AsyncIterable<readonly KeyHash[]>,
-  target: AsyncIterable<readonly KeyHash[]>,
-  keyTypes: readonly LogicalType[],
-): Promise<HashDiffResult> {
-  const s = new BatchCursor(source, keyOf, 'source', keyTypes);
-  const t = new BatchCursor(target, keyOf, 'target', keyTypes);
+export async function diffHashStreams(source: AsyncIterable<HashPage>, target: AsyncIterable<HashPage>, keyTypes: readonly LogicalType[]): Promise<HashDiffResult> {
+  const s = new PageCursor(source, 'source', keyTypes);
+  const t = new PageCursor(target, 'target', keyTypes);
   const mismatches: KeyMismatch[] = [];
-  const sSum = new HashSum();
-  const tSum = new HashSum();
   try {
     for (;;) {
-      // Awaits happen only at batch boundaries; rows within a batch are merged synchronously.
+      // Awaits happen only at page boundaries; rows within a page are merged synchronously.
       if (s.needsFill || t.needsFill) await Promise.all([s.fill(), t.fill()]);
-      const a = s.current;
-      const b = t.current;
-      if (a === undefined && b === undefined) break;
-      const c = a === undefined ? 1 : b === undefined ? -1 : compareKeys(a.key, b.key, keyTypes);
-      if (c < 0 && a !== undefined) {
-        mismatches.push({ kind: 'missing', key: s.advance(a) });
-        sSum.add(a.hash);
-      } else if (c > 0 && b !== undefined) {
-        mismatches.push({ kind: 'extra', key: t.advance(b) });
-        tSum.add(b.hash);
-      } else if (a !== undefined && b !== undefined) {
-        if (a.hash !== b.hash) mismatches.push({ kind: 'changed', key: a.key });
-        s.advance(a);
-        t.advance(b);
-        sSum.add(a.hash);
-        tSum.add(b.hash);
+      const sp = s.page;
+      const tp = t.page;
+      if (sp === null && tp === null) break;
+      if (sp === null || tp === null) {
+        // One side is exhausted: the rest of the other is missing (source) or extra (target).
+        const [c, p, kind] = sp === null ? [t, tp, 'extra' as const] : [s, sp, 'missing' as const];
+        if (p === null) break;
+        for (; c.i < p.length; c.i++) {
+          mismatches.push({ kind, key: p.key(c.i) });
+          c.sum.add(p, c.i);
+        }
+        continue;
+      }
+      const si = sp.ints;
+      const ti = tp.ints;
+      while (s.i < sp.length && t.i < tp.length) {
+        const a = s.i;
+        const b = t.i;
+        const c = si !== null && ti !== null ? (si[a] ?? 0) - (ti[b] ?? 0) : compareKeys(sp.key(a), tp.key(b), keyTypes);
+        if (c < 0) {
+          mismatches.push({ kind: 'missing', key: sp.key(a) });
+          s.sum.add(sp, a);
+          s.i += 1;
+        } else if (c > 0) {
+          mismatches.push({ kind: 'extra', key: tp.key(b) });
+          t.sum.add(tp, b);
+          t.i += 1;
+        } else {
+          if (sp.hi[a] !== tp.hi[b] || sp.lo[a] !== tp.lo[b]) mismatches.push({ kind: 'changed', key: sp.key(a) });
+          s.sum.add(sp, a);
+          t.sum.add(tp, b);
+          s.i += 1;
+          t.i += 1;
+        }
       }
     }
-    return { mismatches, source: sSum.digest, target: tSum.digest };
+    return { mismatches, source: s.sum.digest, target: t.sum.digest };
   } finally {
     await Promise.all([s.close(), t.close()]);
   }

@@ -82,13 +82,16 @@ export class PairReader {
   async #nameChanges(mismatches: readonly KeyMismatch[]): Promise<Diff[]> {
     const { layout } = this.#plan;
     const changed = mismatches.filter((m) => m.kind === 'changed').map((m) => m.key);
-    const index = (rows: CanonicalRow[]): Map<string, CanonicalRow> => new Map(rows.map((row) => [JSON.stringify(row.slice(0, layout.keyTypes.length)), row]));
+    const keyCount = layout.keyTypes.length;
+    // Runs per changed row: a single key is its own map key (key columns are never NULL).
+    const idOf = keyCount === 1 ? (k: readonly (string | null)[]): string => k[0] ?? '' : (k: readonly (string | null)[]): string => JSON.stringify(k.slice(0, keyCount));
+    const index = (rows: CanonicalRow[]): Map<string, CanonicalRow> => new Map(rows.map((row) => [idOf(row), row]));
     const signal = this.#signal;
     const [sRows, tRows] = changed.length === 0 ? [new Map<string, CanonicalRow>(), new Map<string, CanonicalRow>()]
       : (await Promise.all([this.#source.fetchRows(this.#plan.source, changed, { signal }), this.#target.fetchRows(this.#plan.target, changed, { signal })])).map(index);
     return mismatches.flatMap((m): Diff[] => {
       if (m.kind !== 'changed') return [{ kind: m.kind, key: m.key }];
-      const id = JSON.stringify(m.key);
+      const id = idOf(m.key);
       const s = sRows?.get(id);
       const t = tRows?.get(id);
       // A row deleted or inserted since it was hashed reads as missing/extra now: report what is true now.

@@ -3,6 +3,7 @@
 import type { CanonicalField } from './canonical/encode.js';
 import type { Column, LogicalType } from './canonical/logical-type.js';
 import type { ChunkDigest, NativeRowHash } from './digest.js';
+import type { HashPage } from './hash-page.js';
 import type { KeyRange, KeyTuple } from './key-range.js';
 import type { Partition } from './partition.js';
 import type { CanonicalRow } from './row-diff.js';
@@ -61,13 +62,6 @@ export interface KeySpan {
   readonly count?: number | undefined;
 }
 
-/** One row as its key and row hash (md5-64, or the spec's native row hash). */
-export interface KeyHash {
-  readonly key: KeyTuple;
-  /** The row hash as 16 lowercase hex digits (a string: parsing 64-bit integers per row costs more than the merge). */
-  readonly hash: string;
-}
-
 /** How to write statements for this store (fix SQL): identifier quoting, literals, DML forms. */
 export interface FixSqlWriter {
   /** Statements opening a fix file (session time zone, transaction); `end` closes it. */
@@ -115,8 +109,8 @@ export interface Store {
   digestPartition(spec: ReadSpec, partition: Partition, options?: CallOptions): Promise<ChunkDigest[]>;
   /** The range's rows as canonical fields, in batches, in strictly increasing key byte order. */
   streamRows(spec: ReadSpec, range: KeyRange, options?: StreamOptions): AsyncIterable<readonly CanonicalRow[]>;
-  /** The range's keys with each row's hash (as in `digestChunk`) computed inside the database, in batches, in strictly increasing key order. */
-  streamRowHashes(spec: ReadSpec, range: KeyRange, options?: StreamOptions): AsyncIterable<readonly KeyHash[]>;
+  /** The range's keys with each row's hash (as in `digestChunk`) computed inside the database, in pages, in strictly increasing key order. */
+  streamRowHashes(spec: ReadSpec, range: KeyRange, options?: StreamOptions): AsyncIterable<HashPage>;
   /** The canonical rows whose keys are in `keys` (any order; absent keys are simply not returned). */
   fetchRows(spec: ReadSpec, keys: readonly KeyTuple[], options?: CallOptions): Promise<CanonicalRow[]>;
   /** Present on stores that can receive fix SQL (every SQL store). */

@@ -14,7 +14,7 @@ function clip(range: KeyRange, segment: KeyRange, types: readonly LogicalType[])
 
 export function segmentStore(inner: Store, segment: KeyRange, keyTypes: readonly LogicalType[], pacer: Pacer): Store {
   const c = (r: KeyRange): KeyRange => clip(r, segment, keyTypes);
-  async function* paced<T>(batches: AsyncIterable<readonly T[]>): AsyncGenerator<readonly T[]> {
+  async function* paced<T extends { readonly length: number }>(batches: AsyncIterable<T>): AsyncGenerator<T> {
     await pacer.gate();
     for await (const batch of batches) {
       await pacer.took(batch.length);

@@ -9,7 +9,8 @@ import { EMPTY_DIGEST, combineDigests, md5Row64, type ChunkDigest } from '../dig
 import { compareKeys, inRange, type KeyRange, type KeyTuple } from '../key-range.js';
 import { partitionRanges, type Partition } from '../partition.js';
 import type { CanonicalRow } from '../row-diff.js';
-import type { CallOptions, KeyHash, KeySpan, ReadSpec, SpanOptions, Store, StreamOptions } from '../store.js';
+import { pageOfKeyHashes, type KeyHash } from '../hash-page.js';
+import type { CallOptions, KeySpan, ReadSpec, SpanOptions, Store, StreamOptions } from '../store.js';
 
 /** A store's ordered row stream: the range's canonical rows in strictly increasing key order. */
 export type RowStream = (spec: ReadSpec, range: KeyRange, options?: StreamOptions) => AsyncIterable<readonly CanonicalRow[]>;
@@ -65,7 +66,8 @@ export function inProcessOps(kind: string, stream: RowStream): DerivedOps {
     },
     async *streamRowHashes(spec, range, options) {
       for await (const batch of stream(spec, range, options)) {
-        yield batch.map((row): KeyHash => ({ key: keyOf(row, spec.keyCount), hash: hashOf(row).toString(16).padStart(16, '0') }));
+        const intKey = spec.keyCount === 1 && spec.columns[0]?.as.kind === 'int';
+        yield pageOfKeyHashes(batch.map((row): KeyHash => ({ key: keyOf(row, spec.keyCount), hash: hashOf(row).toString(16).padStart(16, '0') })), intKey);
       }
     },
   };

@@ -32,6 +32,15 @@ export interface SqlDialect {
    * ';' into one text — so that a page of (key, row hash) rows crosses the wire and the driver as ONE value.
    */
   packRows(parts: readonly string[], orderBy: readonly string[]): string;
+  /**
+   * A cheaper page for a single integer key, where the engine has a binary aggregate: 16 bytes per row (the key,
+   * then the row hash, each a big-endian int64) in input order, which need not be key order (sorted in-process).
+   */
+  packIntKeyHashes?(key: string, rowHash: string): string;
+  /** One row's md5-64 as a signed 64-bit integer, for binary pages (same bits as `rowHashHex`). */
+  rowHashInt64?(fields: readonly string[]): string;
+  /** `column IN (keys)` for a single integer key as ONE array parameter, where the engine has arrays (fewer parameters to bind and parse). */
+  intKeyIn?(column: string, placeholder: string): string;
   /** Decimal text of an integer expression (an aggregate such as MIN(c)). */
   intText(expr: string): string;
   /** A query whose one row's `n` is the table's estimated row count from statistics (`table` as given by the user). */
@@ -54,6 +63,8 @@ export interface NativeHashDialect {
   hashSum(columns: readonly Column[]): string;
   /** One row's hash as 16 lowercase hex digits (the unsigned 64-bit value). */
   rowHashHex(columns: readonly Column[]): string;
+  /** One row's hash as a signed 64-bit integer, for binary pages (same bits as `rowHashHex`). */
+  rowHashInt64?(columns: readonly Column[]): string;
 }
 
 /** The engine-specific part of fix SQL; sql-store.ts adds quoting, table names and INSERT. */

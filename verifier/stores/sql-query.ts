@@ -88,6 +88,12 @@ export function rowHashHexOf(d: SqlDialect, spec: ReadSpec): string {
   return native === undefined ? d.rowHashHex(hashFields(d, spec)) : native.rowHashHex(spec.columns.map((rc) => rc.column));
 }
 
+/** One row's hash as a signed 64-bit integer expression for binary pages, or undefined where the dialect has none. */
+export function rowHashInt64Of(d: SqlDialect, spec: ReadSpec): string | undefined {
+  const native = nativeOf(d, spec);
+  return native === undefined ? d.rowHashInt64?.(hashFields(d, spec)) : native.rowHashInt64?.(spec.columns.map((rc) => rc.column));
+}
+
 /** Select-list items c0..c(k-1) holding the canonical key texts. */
 export function keySelectList(d: SqlDialect, spec: ReadSpec): string {
   return spec.columns.slice(0, spec.keyCount).map((rc, i) => `${canonicalOf(d, rc) ?? ''} AS c${i}`).join(', ');
@@ -96,6 +102,10 @@ export function keySelectList(d: SqlDialect, spec: ReadSpec): string {
 /** `key IN (…)` for a batch of keys, compared exactly as range bounds are (tuple form for composite keys). */
 export function keyInList(d: SqlDialect, spec: ReadSpec, keys: readonly KeyTuple[], params: Params): string {
   const exprs = keyOrders(d, spec);
+  const only = spec.columns[0];
+  if (d.intKeyIn !== undefined && spec.keyCount === 1 && only?.as.kind === 'int' && only.column.type.kind === 'int') {
+    return d.intKeyIn(exprs[0] ?? '', params.add(keys.map((k) => k[0] ?? '')));
+  }
   const tuple = (key: KeyTuple): string => {
     const ps = exprs.map((_, i) => d.keyParam(spec.columns[i]?.as ?? { kind: 'text' }, params.add(key[i])));
     return exprs.length === 1 ? ps[0] ?? '' : `(${ps.join(', ')})`;

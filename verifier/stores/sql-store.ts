@@ -2,13 +2,14 @@
 // from a dialect's fragments) through a minimal executor. Engines differ only in dialect, type map and connection.
 import { SyncwatchError } from '../../lib/errors.js';
 import { mod64, EMPTY_DIGEST, combineDigests, type ChunkDigest, type NativeRowHash } from '../digest.js';
+import { parseBinaryIntPage, parseTextPage, type HashPage } from '../hash-page.js';
 import { FULL_RANGE, type KeyRange, type KeyTuple } from '../key-range.js';
 import { pieceCount } from '../partition.js';
 import type { CanonicalRow } from '../row-diff.js';
-import type { CallOptions, FixSqlWriter, KeyHash, KeySpan, ReadSpec, Store, StoreHealth, StreamOptions, TableDescription } from '../store.js';
+import type { CallOptions, FixSqlWriter, KeySpan, ReadSpec, Store, StoreHealth, StreamOptions, TableDescription } from '../store.js';
 import { quoteTable, type SqlDialect } from './sql-dialect.js';
 import {
-  Params, asText, bucketExpr, canonicalOf, canonicalRowMapper, hashSumOf, rowHashHexOf, keyInList, keyOrders, keySelectList, rangeConditions, selectList, tupleCompare, whereClause,
+  Params, asText, bucketExpr, canonicalOf, canonicalRowMapper, hashSumOf, rowHashHexOf, rowHashInt64Of, keyInList, keyOrders, keySelectList, rangeConditions, selectList, tupleCompare, whereClause,
 } from './sql-query.js';
 
 /** The smallest thing a SQL store needs from a connection pool. */
@@ -37,15 +38,7 @@ const HASH_BATCH_SIZE = 20_000;
 const TEXT_KEY_HASH_BATCH_SIZE = 2_000;
 /** Keys per `IN (…)` lookup. */
 const FETCH_BATCH_SIZE = 1_000;
-
-/** Parses a packed page (`k1,k2,…,hash;…`, text keys in hex) into key/hash pairs. */
-function unpackKeyHashes(packed: string, hexKey: readonly boolean[]): KeyHash[] {
-  return packed.split(';').map((row) => {
-    const fields = row.split(',');
-    const hash = fields.pop() ?? '';
-    return { key: fields.map((f, i) => (hexKey[i] === true ? Buffer.from(f, 'hex').toString('utf8') : f)), hash };
-  });
-}
+const EMPTY_PAGE = parseTextPage('', 0, [], false);
 
 function digestOf(row: Record<string, unknown> | undefined): ChunkDigest {
   const s = row?.['s'];
@@ -163,14 +156,24 @@ export function createSqlStore(parts: SqlStoreParts): Store {
       return paginate(spec, range, selectList(d, spec), canonicalRowMapper(d, spec), (row) => row.slice(0, spec.keyCount).map((v) => v ?? ''), options);
     },
 
-    async *streamRowHashes(spec, range, options: StreamOptions = {}): AsyncGenerator<readonly KeyHash[]> {
+    async *streamRowHashes(spec, range, options: StreamOptions = {}): AsyncGenerator<HashPage> {
       const keyCols = spec.columns.slice(0, spec.keyCount);
+      const intKey = keyCols.length === 1 && keyCols[0]?.as.kind === 'int' && keyCols[0].column.type.kind === 'int';
       // Text keys travel as hex so that no key can contain the ',' and ';' that delimit a packed page.
       const hexKey = keyCols.map((rc) => rc.as.kind === 'text');
-      const parts = keyCols.map((rc, i) => `${hexKey[i] === true ? d.hexOfText(canonicalOf(d, rc) ?? '') : canonicalOf(d, rc) ?? ''} AS k${i}`);
       const orders = keyOrders(d, spec);
-      const inner = `${parts.join(', ')}, ${rowHashHexOf(d, spec)} AS h, ${orders.map((o, i) => `${o} AS o${i}`).join(', ')}`;
-      const pack = d.packRows([...keyCols.map((_, i) => `k${i}`), 'h'], orders.map((_, i) => `o${i}`));
+      const hashInt = intKey ? rowHashInt64Of(d, spec) : undefined;
+      const binary = hashInt === undefined ? undefined : d.packIntKeyHashes?.('k0', 'h');
+      let inner: string;
+      let pack: string;
+      if (binary !== undefined && hashInt !== undefined) {
+        inner = `${d.quoteIdent(keyCols[0]?.column.name ?? '')} AS k0, ${hashInt} AS h`;
+        pack = binary;
+      } else {
+        const parts = keyCols.map((rc, i) => `${hexKey[i] === true ? d.hexOfText(canonicalOf(d, rc) ?? '') : canonicalOf(d, rc) ?? ''} AS k${i}`);
+        inner = `${parts.join(', ')}, ${rowHashHexOf(d, spec)} AS h, ${orders.map((o, i) => `${o} AS o${i}`).join(', ')}`;
+        pack = d.packRows([...keyCols.map((_, i) => `k${i}`), 'h'], orders.map((_, i) => `o${i}`));
+      }
       const batchSize = options.batchSize ?? (hexKey.includes(true) ? TEXT_KEY_HASH_BATCH_SIZE : HASH_BATCH_SIZE);
       let after: KeyTuple | null = null;
       for (;;) {
@@ -181,13 +184,15 @@ export function createSqlStore(parts: SqlStoreParts): Store {
         const sql = `SELECT ${pack} AS p, COUNT(*) AS n FROM (SELECT ${inner} FROM ${from(spec.table)}${whereClause(conditions)} ORDER BY ${orders.join(', ')} LIMIT ${batchSize}) s`;
         const [row] = await executor.query(sql, params.values, options);
         const count = Number(row?.['n'] ?? 0);
-        const page = count === 0 ? [] : unpackKeyHashes(asText(row?.['p']) ?? '', hexKey);
+        const p = row?.['p'];
+        const page = count === 0 ? EMPTY_PAGE
+          : binary !== undefined ? parseBinaryIntPage(p instanceof Uint8Array ? p : new Uint8Array())
+            : parseTextPage(asText(p) ?? '', count, hexKey, intKey);
         // A page cut short (e.g. by a server-side length limit) must never pass for fewer rows.
         if (page.length !== count) throw new SyncwatchError('SW_INTERNAL', `${spec.table}: a packed page held ${page.length} of ${count} rows`);
         if (page.length > 0) yield page;
-        const last = page.at(-1);
-        if (page.length < batchSize || last === undefined) return;
-        after = last.key;
+        if (page.length < batchSize) return;
+        after = page.key(page.length - 1);
       }
     },
 

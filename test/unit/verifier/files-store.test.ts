@@ -11,11 +11,12 @@ import { rowText } from '../../../verifier/canonical/encode.js';
 import { EMPTY_DIGEST, combineDigests, md5Row64 } from '../../../verifier/digest.js';
 import { FULL_RANGE } from '../../../verifier/key-range.js';
 import type { CanonicalRow } from '../../../verifier/row-diff.js';
-import type { KeyHash, ReadSpec } from '../../../verifier/store.js';
+import type { ReadSpec } from '../../../verifier/store.js';
 import { openStore } from '../../../verifier/stores/registry.js';
 import { hashFile, loadFileHasher, orderedMap } from '../../../verifier/stores/files-hash.js';
 import { parseFileUrl, tableDir } from '../../../verifier/stores/files-store.js';
 import { walkTree, type TreeEntry } from '../../../verifier/stores/files-walk.js';
+import { keyHashesOf, type KeyHash } from '../../../verifier/hash-page.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sw-walk-'));
 
@@ -138,7 +139,7 @@ describe('in-process store operations (file tree)', () => {
       assert.deepEqual(pieces.map((p) => p.count), [10, 10, 5]);
       assert.deepEqual(pieces.reduce(combineDigests, EMPTY_DIGEST), whole);
       const hashes: KeyHash[] = [];
-      for await (const batch of store.streamRowHashes(spec, { lower: ['f20'], upper: null })) hashes.push(...batch);
+      for await (const batch of store.streamRowHashes(spec, { lower: ['f20'], upper: null })) hashes.push(...keyHashesOf(batch));
       assert.deepEqual(hashes.map((h) => h.key[0]), ['f20', 'f21', 'f22', 'f23', 'f24']);
       assert.equal(BigInt(`0x${hashes[0]?.hash ?? ''}`), md5Row64(rowText(rows[20] ?? [])));
       assert.equal(store.canDigestInDatabase(spec), false);
