@@ -34,9 +34,7 @@ function hexDigit(c: number): number {
 
 /** The 32-bit value of 8 hex digits of `text` at `from`, without a substring. */
 function hexWord(text: string, from: number): number {
-  let v = 0;
-  for (let i = from; i < from + 8; i++) v = v * 16 + hexDigit(text.charCodeAt(i));
-  return v;
+  return hexValue(text, from, from + 8);
 }
 
 /** A decimal integer text as a number when it is surely exact, else null. */
@@ -108,24 +106,61 @@ export function hashHex(page: HashPage, i: number): string {
   return (page.hi[i] ?? 0).toString(16).padStart(8, '0') + (page.lo[i] ?? 0).toString(16).padStart(8, '0');
 }
 
+const TWO_32 = 0x1_0000_0000;
+
+/** The value of the hex digits of `text` in [from, to) (at most 8), without a substring. */
+function hexValue(text: string, from: number, to: number): number {
+  let v = 0;
+  for (let i = from; i < to; i++) v = v * 16 + hexDigit(text.charCodeAt(i));
+  return v;
+}
+
+/** Orders a page's rows by their integer keys when they did not arrive in order (a page without ORDER BY). */
+function sortedByIntKey(hi: Uint32Array, lo: Uint32Array, ints: Float64Array | null, keys: KeyTuple[] | null): ArrayPage {
+  const n = hi.length;
+  let inOrder = true;
+  if (ints !== null) {
+    for (let i = 1; i < n && inOrder; i++) inOrder = (ints[i - 1] ?? 0) < (ints[i] ?? 0);
+  } else {
+    for (let i = 1; i < n && inOrder; i++) inOrder = BigInt(keys?.[i - 1]?.[0] ?? '0') < BigInt(keys?.[i]?.[0] ?? '0');
+  }
+  if (inOrder) return new ArrayPage(hi, lo, ints, keys);
+  const order = Array.from({ length: n }, (_, i) => i);
+  if (ints !== null) order.sort((a, b) => (ints[a] ?? 0) - (ints[b] ?? 0));
+  else {
+    const big = (keys ?? []).map((k) => BigInt(k[0] ?? '0'));
+    order.sort((a, b) => { const x = big[a] ?? 0n; const y = big[b] ?? 0n; return x < y ? -1 : x > y ? 1 : 0; });
+  }
+  return new ArrayPage(
+    Uint32Array.from(order, (i) => hi[i] ?? 0),
+    Uint32Array.from(order, (i) => lo[i] ?? 0),
+    ints === null ? null : Float64Array.from(order, (i) => ints[i] ?? 0),
+    keys === null ? null : order.map((i) => keys[i] ?? []),
+  );
+}
+
 /**
- * Parses a packed text page: rows `k1,k2,…,hash` separated by ';', the hash 16 hex digits, text keys in hex
- * (`hexKey`, so that no key holds a delimiter). A single integer key is read as numbers without substrings.
+ * Parses a packed text page: rows `k1,k2,…,hash` separated by ';', text keys in hex (`hexKey`, so that no key
+ * holds a delimiter). The hash is 16 lowercase hex digits, or (`shortHex`) 1–16 hex digits in either case, as
+ * MariaDB's HEX() of an integer spells it. A single integer key is read as numbers without substrings, and its
+ * rows are sorted by key if they arrived out of order.
  */
-export function parseTextPage(packed: string, count: number, hexKey: readonly boolean[], intKey: boolean): HashPage {
+export function parseTextPage(packed: string, count: number, hexKey: readonly boolean[], intKey: boolean, shortHex = false): HashPage {
   const hi = new Uint32Array(count);
   const lo = new Uint32Array(count);
-  let ints: Float64Array | null = intKey && hexKey.length === 1 ? new Float64Array(count) : null;
+  const single = intKey && hexKey.length === 1;
+  let ints: Float64Array | null = single ? new Float64Array(count) : null;
   let keys: KeyTuple[] | null = ints === null ? [] : null;
   let at = 0;
   for (let row = 0; row < count; row++) {
     let end = packed.indexOf(';', at);
     if (end < 0) end = packed.length;
-    const h = end - 16;
-    if (h < at || (h > at && packed.charCodeAt(h - 1) !== 44)) throw new SyncwatchError('SW_INTERNAL', `packed page row ${row} is malformed: ${JSON.stringify(packed.slice(at, Math.min(end, at + 80)))}`);
-    hi[row] = hexWord(packed, h);
-    lo[row] = hexWord(packed, h + 8);
-    const keyEnd = Math.max(at, h - 1);
+    const h = shortHex ? packed.lastIndexOf(',', end - 1) + 1 : end - 16;
+    if (h <= at || packed.charCodeAt(h - 1) !== 44 || h >= end || end - h > 16) throw new SyncwatchError('SW_INTERNAL', `packed page row ${row} is malformed: ${JSON.stringify(packed.slice(at, Math.min(end, at + 80)))}`);
+    const mid = Math.max(h, end - 8);
+    hi[row] = hexValue(packed, h, mid);
+    lo[row] = hexValue(packed, mid, end);
+    const keyEnd = h - 1;
     if (ints !== null) {
       const n = safeInt(packed, at, keyEnd);
       if (n !== null) ints[row] = n;
@@ -142,7 +177,7 @@ export function parseTextPage(packed: string, count: number, hexKey: readonly bo
     at = end + 1;
   }
   if (at < packed.length) throw new SyncwatchError('SW_INTERNAL', `a packed page held more than its ${count} rows`);
-  return new ArrayPage(hi, lo, ints, keys);
+  return single ? sortedByIntKey(hi, lo, ints, keys) : new ArrayPage(hi, lo, ints, keys);
 }
 
 /**
@@ -153,34 +188,18 @@ export function parseBinaryIntPage(bytes: Uint8Array): HashPage {
   if (bytes.length % 16 !== 0) throw new SyncwatchError('SW_INTERNAL', `a binary hash page of ${bytes.length} bytes is not whole 16-byte rows`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const count = bytes.length / 16;
+  const hi = new Uint32Array(count);
+  const lo = new Uint32Array(count);
   const ints = new Float64Array(count);
   let safe = true;
-  let sorted = true;
   for (let i = 0; i < count; i++) {
     const high = view.getInt32(i * 16);
     // Below 2^53 in magnitude the two halves make an exact number (no BigInt per row).
     if (high >= 0x200000 || high < -0x200000) safe = false;
-    ints[i] = high * 0x1_0000_0000 + view.getUint32(i * 16 + 4);
-    if (i > 0 && (ints[i - 1] ?? 0) >= (ints[i] ?? 0)) sorted = false;
+    ints[i] = high * TWO_32 + view.getUint32(i * 16 + 4);
+    hi[i] = view.getUint32(i * 16 + 8);
+    lo[i] = view.getUint32(i * 16 + 12);
   }
-  const hi = new Uint32Array(count);
-  const lo = new Uint32Array(count);
-  if (safe && sorted) {
-    for (let i = 0; i < count; i++) {
-      hi[i] = view.getUint32(i * 16 + 8);
-      lo[i] = view.getUint32(i * 16 + 12);
-    }
-    return new ArrayPage(hi, lo, ints, null);
-  }
-  const keyAt = (i: number): bigint => view.getBigInt64(i * 16);
-  const order = Array.from({ length: count }, (_, i) => i);
-  if (!safe) order.sort((a, b) => { const x = keyAt(a); const y = keyAt(b); return x < y ? -1 : x > y ? 1 : 0; });
-  else order.sort((a, b) => (ints[a] ?? 0) - (ints[b] ?? 0));
-  const sortedInts = new Float64Array(count);
-  order.forEach((src, i) => {
-    hi[i] = view.getUint32(src * 16 + 8);
-    lo[i] = view.getUint32(src * 16 + 12);
-    sortedInts[i] = ints[src] ?? 0;
-  });
-  return new ArrayPage(hi, lo, safe ? sortedInts : null, safe ? null : order.map((src) => [String(keyAt(src))]));
+  const keys = safe ? null : Array.from({ length: count }, (_, i) => [String(view.getBigInt64(i * 16))]);
+  return sortedByIntKey(hi, lo, safe ? ints : null, keys);
 }

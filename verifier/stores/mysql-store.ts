@@ -92,6 +92,7 @@ const MARIADB_NATIVE: NativeHashDialect = {
   supports: (column, as) => as.kind === column.type.kind && NATIVE_KINDS.has(as.kind),
   hashSum: (columns) => `CAST(SUM(${crcPair(nativeRowText(columns))}) AS CHAR)`,
   rowHashHex: (columns) => `LPAD(LOWER(HEX(${crcPair(nativeRowText(columns))})), 16, '0')`,
+  pageHash: (columns) => `HEX(${crcPair(nativeRowText(columns))})`,
 };
 
 export const MYSQL_DIALECT: SqlDialect = {
@@ -109,6 +110,8 @@ export const MYSQL_DIALECT: SqlDialect = {
   rowHashHex: (fields) => `SUBSTRING(MD5(CONCAT(${fields.join(', ')})), 1, 16)`,
   hexOfText: (e) => `LOWER(HEX(CONVERT(${e} USING utf8mb4)))`,
   // Sessions raise group_concat_max_len (createMysqlStore), or a long page would be cut off silently.
+  intKeyPage: { format: 'hex', pack: (key, rowHash) => `GROUP_CONCAT(${key}, ',', ${rowHash} SEPARATOR ';')` },
+  pageHash: (fields) => `SUBSTRING(MD5(CONCAT(${fields.join(', ')})), 1, 16)`,
   packRows: (parts, orderBy) => `GROUP_CONCAT(CONCAT_WS(',', ${parts.join(', ')}) ORDER BY ${orderBy.join(', ')} SEPARATOR ';')`,
   intText: (e) => `CAST(${e} AS CHAR)`,
   rowEstimate: (table) => ({ sql: 'SELECT TABLE_ROWS AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?', params: splitTable(table) }),

@@ -81,7 +81,7 @@ const POSTGRES_NATIVE: NativeHashDialect = {
   hashSum: (columns) => `sum(hash_record_extended(ROW(${columns.map((c) => quoteIdent(c.name)).join(', ')}), 0))::text`,
   // to_hex of a negative bigint is its two's complement, i.e. the unsigned value the sum above adds mod 2^64.
   rowHashHex: (columns) => `lpad(to_hex(hash_record_extended(ROW(${columns.map((c) => quoteIdent(c.name)).join(', ')}), 0)), 16, '0')`,
-  rowHashInt64: (columns) => `hash_record_extended(ROW(${columns.map((c) => quoteIdent(c.name)).join(', ')}), 0)`,
+  pageHash: (columns) => `hash_record_extended(ROW(${columns.map((c) => quoteIdent(c.name)).join(', ')}), 0)`,
 };
 
 export const POSTGRES_DIALECT: SqlDialect = {
@@ -98,9 +98,8 @@ export const POSTGRES_DIALECT: SqlDialect = {
   keyParam: (as, p) => (as.kind === 'int' || as.kind === 'decimal' ? p : `${p}::text COLLATE "C"`),
   rowHashHex: (fields) => `substr(md5(${fields.join(' || ')}), 1, 16)`,
   hexOfText: (e) => `encode(convert_to(${e}, 'UTF8'), 'hex')`,
-  // No ORDER BY: the page's subquery already reads in key order, and an aggregate ORDER BY would sort it again.
-  packIntKeyHashes: (key, rowHash) => `string_agg(int8send((${key})::int8) || int8send(${rowHash}), ''::bytea)`,
-  rowHashInt64: (fields) => `('x' || substr(md5(${fields.join(' || ')}), 1, 16))::bit(64)::bigint`,
+  intKeyPage: { format: 'binary', pack: (key, rowHash) => `string_agg(int8send((${key})::int8) || int8send(${rowHash}), ''::bytea)` },
+  pageHash: (fields) => `('x' || substr(md5(${fields.join(' || ')}), 1, 16))::bit(64)::bigint`,
   intKeyIn: (column, p) => `${column} = ANY(${p}::bigint[])`,
   packRows: (parts, orderBy) => `string_agg(${parts.join(" || ',' || ")}, ';' ORDER BY ${orderBy.join(', ')})`,
   intText: (e) => `(${e})::text`,

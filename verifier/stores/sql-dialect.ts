@@ -33,12 +33,14 @@ export interface SqlDialect {
    */
   packRows(parts: readonly string[], orderBy: readonly string[]): string;
   /**
-   * A cheaper page for a single integer key, where the engine has a binary aggregate: 16 bytes per row (the key,
-   * then the row hash, each a big-endian int64) in input order, which need not be key order (sorted in-process).
+   * A cheaper page for a single integer key: the rows in input order, which need not be key order (pages are
+   * sorted in-process), so the aggregate sorts nothing; `rowHash` is `pageHash`. `binary`: 16 bytes per row (the
+   * key, then the row hash, each a big-endian int64); `hex`: text rows `key,hash` joined by ';', the hash 1–16
+   * hex digits.
    */
-  packIntKeyHashes?(key: string, rowHash: string): string;
-  /** One row's md5-64 as a signed 64-bit integer, for binary pages (same bits as `rowHashHex`). */
-  rowHashInt64?(fields: readonly string[]): string;
+  readonly intKeyPage?: { readonly format: 'binary' | 'hex'; pack(key: string, rowHash: string): string } | undefined;
+  /** One row's md5-64 as `intKeyPage` carries it: a signed int64 (binary) or hex digits (same bits as `rowHashHex`). */
+  pageHash?(fields: readonly string[]): string;
   /** `column IN (keys)` for a single integer key as ONE array parameter, where the engine has arrays (fewer parameters to bind and parse). */
   intKeyIn?(column: string, placeholder: string): string;
   /** Decimal text of an integer expression (an aggregate such as MIN(c)). */
@@ -63,8 +65,8 @@ export interface NativeHashDialect {
   hashSum(columns: readonly Column[]): string;
   /** One row's hash as 16 lowercase hex digits (the unsigned 64-bit value). */
   rowHashHex(columns: readonly Column[]): string;
-  /** One row's hash as a signed 64-bit integer, for binary pages (same bits as `rowHashHex`). */
-  rowHashInt64?(columns: readonly Column[]): string;
+  /** One row's hash as `intKeyPage` carries it (same bits as `rowHashHex`). */
+  pageHash?(columns: readonly Column[]): string;
 }
 
 /** The engine-specific part of fix SQL; sql-store.ts adds quoting, table names and INSERT. */

@@ -88,10 +88,10 @@ export function rowHashHexOf(d: SqlDialect, spec: ReadSpec): string {
   return native === undefined ? d.rowHashHex(hashFields(d, spec)) : native.rowHashHex(spec.columns.map((rc) => rc.column));
 }
 
-/** One row's hash as a signed 64-bit integer expression for binary pages, or undefined where the dialect has none. */
-export function rowHashInt64Of(d: SqlDialect, spec: ReadSpec): string | undefined {
+/** One row's hash as the dialect's integer-key page carries it, or undefined where it has none. */
+export function pageHashOf(d: SqlDialect, spec: ReadSpec): string | undefined {
   const native = nativeOf(d, spec);
-  return native === undefined ? d.rowHashInt64?.(hashFields(d, spec)) : native.rowHashInt64?.(spec.columns.map((rc) => rc.column));
+  return native === undefined ? d.pageHash?.(hashFields(d, spec)) : native.pageHash?.(spec.columns.map((rc) => rc.column));
 }
 
 /** Select-list items c0..c(k-1) holding the canonical key texts. */

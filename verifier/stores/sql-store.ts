@@ -9,7 +9,7 @@ import type { CanonicalRow } from '../row-diff.js';
 import type { CallOptions, FixSqlWriter, KeySpan, ReadSpec, Store, StoreHealth, StreamOptions, TableDescription } from '../store.js';
 import { quoteTable, type SqlDialect } from './sql-dialect.js';
 import {
-  Params, asText, bucketExpr, canonicalOf, canonicalRowMapper, hashSumOf, rowHashHexOf, rowHashInt64Of, keyInList, keyOrders, keySelectList, rangeConditions, selectList, tupleCompare, whereClause,
+  Params, asText, bucketExpr, canonicalOf, canonicalRowMapper, hashSumOf, rowHashHexOf, pageHashOf, keyInList, keyOrders, keySelectList, rangeConditions, selectList, tupleCompare, whereClause,
 } from './sql-query.js';
 
 /** The smallest thing a SQL store needs from a connection pool. */
@@ -162,13 +162,13 @@ export function createSqlStore(parts: SqlStoreParts): Store {
       // Text keys travel as hex so that no key can contain the ',' and ';' that delimit a packed page.
       const hexKey = keyCols.map((rc) => rc.as.kind === 'text');
       const orders = keyOrders(d, spec);
-      const hashInt = intKey ? rowHashInt64Of(d, spec) : undefined;
-      const binary = hashInt === undefined ? undefined : d.packIntKeyHashes?.('k0', 'h');
+      const hashInt = intKey ? pageHashOf(d, spec) : undefined;
+      const intPage = hashInt === undefined ? undefined : d.intKeyPage;
       let inner: string;
       let pack: string;
-      if (binary !== undefined && hashInt !== undefined) {
+      if (intPage !== undefined && hashInt !== undefined) {
         inner = `${d.quoteIdent(keyCols[0]?.column.name ?? '')} AS k0, ${hashInt} AS h`;
-        pack = binary;
+        pack = intPage.pack('k0', 'h');
       } else {
         const parts = keyCols.map((rc, i) => `${hexKey[i] === true ? d.hexOfText(canonicalOf(d, rc) ?? '') : canonicalOf(d, rc) ?? ''} AS k${i}`);
         inner = `${parts.join(', ')}, ${rowHashHexOf(d, spec)} AS h, ${orders.map((o, i) => `${o} AS o${i}`).join(', ')}`;
@@ -186,8 +186,8 @@ export function createSqlStore(parts: SqlStoreParts): Store {
         const count = Number(row?.['n'] ?? 0);
         const p = row?.['p'];
         const page = count === 0 ? EMPTY_PAGE
-          : binary !== undefined ? parseBinaryIntPage(p instanceof Uint8Array ? p : new Uint8Array())
-            : parseTextPage(asText(p) ?? '', count, hexKey, intKey);
+          : intPage?.format === 'binary' ? parseBinaryIntPage(p instanceof Uint8Array ? p : new Uint8Array())
+            : parseTextPage(asText(p) ?? '', count, hexKey, intKey, intPage !== undefined);
         // A page cut short (e.g. by a server-side length limit) must never pass for fewer rows.
         if (page.length !== count) throw new SyncwatchError('SW_INTERNAL', `${spec.table}: a packed page held ${page.length} of ${count} rows`);
         if (page.length > 0) yield page;

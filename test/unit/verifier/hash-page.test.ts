@@ -14,11 +14,11 @@ function binaryRows(rows: readonly [bigint, bigint][]): Uint8Array {
 
 describe('hash pages', () => {
   it('parses a packed text page of integer keys into numbers and hash halves', () => {
-    const page = parseTextPage('1,00000000000000ff;-20,ffffffffffffffff;300,0123456789abcdef', 3, [false], true);
-    assert.deepEqual(page.ints === null ? null : [...page.ints], [1, -20, 300]);
+    const page = parseTextPage('-20,ffffffffffffffff;1,00000000000000ff;300,0123456789abcdef', 3, [false], true);
+    assert.deepEqual(page.ints === null ? null : [...page.ints], [-20, 1, 300]);
     assert.deepEqual(keyHashesOf(page), [
-      { key: ['1'], hash: '00000000000000ff' },
       { key: ['-20'], hash: 'ffffffffffffffff' },
+      { key: ['1'], hash: '00000000000000ff' },
       { key: ['300'], hash: '0123456789abcdef' },
     ]);
   });
@@ -30,6 +30,22 @@ describe('hash pages', () => {
     const zero = parseTextPage('007,0000000000000001', 1, [false], true);
     assert.equal(zero.ints, null);
     assert.deepEqual(zero.key(0), ['007']);
+  });
+
+  it('reads short hex row hashes in either case, and sorts integer pages out of order', () => {
+    const page = parseTextPage('3,FFFFFFFFFFFFFFFF;1,1;2,123456789ABCDEF;4,8000000000000000;0,0', 5, [false], true, true);
+    assert.deepEqual(keyHashesOf(page), [
+      { key: ['0'], hash: '0000000000000000' },
+      { key: ['1'], hash: '0000000000000001' },
+      { key: ['2'], hash: '0123456789abcdef' },
+      { key: ['3'], hash: 'ffffffffffffffff' },
+      { key: ['4'], hash: '8000000000000000' },
+    ]);
+    const big = parseTextPage('18446744073709551615,7;5,8', 2, [false], true, true);
+    assert.deepEqual(keyHashesOf(big).map((k) => k.key[0]), ['5', '18446744073709551615']);
+    assert.throws(() => parseTextPage('1,12x', 1, [false], true, true), /not a hex digit/);
+    assert.throws(() => parseTextPage('1,10000000000000000', 1, [false], true, true), /malformed/);
+    assert.throws(() => parseTextPage('1;2,5', 2, [false], true, true), /malformed/);
   });
 
   it('decodes hex text keys and composite keys', () => {
