@@ -29,6 +29,8 @@ export interface DescentContext {
   readonly policy?: BisectPolicy | undefined;
   /** Rows per leaf (about). */
   readonly chunkRows: number;
+  /** `chunkRows` is the default, not the caller's: large integer-key tables may get wider leaves (pair-reader.ts). */
+  readonly autoLeaves?: boolean | undefined;
   /** Digest queries (or streamed leaves) in flight per side. */
   readonly concurrency: number;
   readonly signal?: AbortSignal | undefined;
@@ -83,7 +85,7 @@ export async function descend(ctx: DescentContext): Promise<DescentResult> {
     return out;
   };
 
-  const leaves = await io.leafPartition(ctx.chunkRows);
+  const leaves = await io.leafPartition(ctx.chunkRows, ctx.autoLeaves === true);
   const ranges = partitionRanges(leaves, keyTypes);
   const n = ranges.length;
   const pairs: (Pair | undefined)[] = new Array<Pair | undefined>(n);

@@ -12,8 +12,21 @@ import type { Store } from './store.js';
 
 /** Integer-key leaves cost one indexed range query each; more of them make the first comparison finer. */
 const MAX_WIDTH_LEAVES = 10_000;
+/**
+ * Without an explicit leaf size, a large integer-key table gets about this many leaves (wider than the default
+ * 10 000 rows, up to AUTO_MAX_ROWS): every leaf is a range query with a fixed cost, and PostgreSQL's range scans
+ * measured 15–20% faster per row at 40 000-row leaves than at 10 000.
+ */
+const AUTO_LEAVES = 256;
+/** Larger leaf queries start paying PostgreSQL's JIT compilation (measured slower at 100 000 rows). */
+const AUTO_MAX_ROWS = 50_000;
 /** Sampled-key leaves are found by a CASE tree per row, whose cost grows with depth: keep it at most 8 deep. */
 const MAX_BOUND_LEAVES = 256;
+
+/** Rows per integer-key leaf for a table of `rows` rows: `chunkRows`, or with `auto` about AUTO_LEAVES leaves within [chunkRows, AUTO_MAX_ROWS]. */
+export function leafRows(rows: number, chunkRows: number, auto: boolean): number {
+  return auto ? Math.max(chunkRows, Math.min(AUTO_MAX_ROWS, Math.ceil(rows / AUTO_LEAVES))) : chunkRows;
+}
 
 /** A range's digests: [source, target]. */
 export type Pair = readonly [ChunkDigest, ChunkDigest];
@@ -101,8 +114,11 @@ export class PairReader {
     });
   }
 
-  /** The leaves: equal-width buckets of an integer key sized from the source's row count, else sampled source keys. */
-  async leafPartition(chunkRows: number): Promise<Partition> {
+  /**
+   * The leaves: equal-width buckets of an integer key sized from the source's row count, else sampled source keys.
+   * `auto`: `chunkRows` is a default, and a large integer-key table gets wider leaves (about AUTO_LEAVES of them).
+   */
+  async leafPartition(chunkRows: number, auto = false): Promise<Partition> {
     const signal = this.#signal;
     const keyTypes = this.#plan.layout.keyTypes;
     if (this.arithmetic) {
@@ -112,7 +128,8 @@ export class PairReader {
       const span = s.min !== null ? s : await this.#target.keySpan(this.#plan.target, FULL_RANGE, { count: 'estimate', signal });
       if (span.min === null || span.max === null) return { kind: 'bounds', range: FULL_RANGE, bounds: [] };
       const keys = span.max - span.min + 1n;
-      let width = ceilDiv(keys * BigInt(chunkRows), BigInt(Math.max(1, span.count ?? 1)));
+      const rows = Math.max(1, span.count ?? 1);
+      let width = ceilDiv(keys * BigInt(leafRows(rows, chunkRows, auto)), BigInt(rows));
       if (width < 1n) width = 1n;
       if (ceilDiv(keys, width) > BigInt(MAX_WIDTH_LEAVES)) width = ceilDiv(keys, BigInt(MAX_WIDTH_LEAVES));
       return widthPartition(FULL_RANGE, span.min, span.max, width);

@@ -32,7 +32,7 @@ export interface VerifyOptions {
   readonly where?: string | undefined;
   readonly sourceWhere?: string | undefined;
   readonly targetWhere?: string | undefined;
-  /** Rows per Merkle leaf (about). @default 10000 */
+  /** Rows per Merkle leaf (about). Default 10000, wider for large single-integer-key tables (about 256 leaves, at most 50000 rows each). */
   readonly chunkRows?: number | undefined;
   readonly policy?: BisectPolicy | undefined;
   /**
@@ -110,7 +110,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
   if (inDb) {
     outcome = await descend({
       source, target, plan, policy, signal, compareRows: (range) => compareRows(range),
-      chunkRows: options.chunkRows ?? DEFAULT_CHUNK_ROWS, concurrency: options.concurrency ?? 2, onProgress: options.onProgress,
+      chunkRows: options.chunkRows ?? DEFAULT_CHUNK_ROWS, autoLeaves: options.chunkRows === undefined, concurrency: options.concurrency ?? 2, onProgress: options.onProgress,
     });
   } else {
     // Some column has no portable SQL form: one streamed pass of each side, hashed in-process with xxh64.
