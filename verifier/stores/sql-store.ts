@@ -162,12 +162,12 @@ export function createSqlStore(parts: SqlStoreParts): Store {
       // Text keys travel as hex so that no key can contain the ',' and ';' that delimit a packed page.
       const hexKey = keyCols.map((rc) => rc.as.kind === 'text');
       const orders = keyOrders(d, spec);
-      const hashInt = intKey ? pageHashOf(d, spec) : undefined;
-      const intPage = hashInt === undefined ? undefined : d.intKeyPage;
+      const pageHash = intKey ? pageHashOf(d, spec) : undefined;
+      const intPage = pageHash === undefined ? undefined : d.intKeyPage;
       let inner: string;
       let pack: string;
-      if (intPage !== undefined && hashInt !== undefined) {
-        inner = `${d.quoteIdent(keyCols[0]?.column.name ?? '')} AS k0, ${hashInt} AS h`;
+      if (intPage !== undefined && pageHash !== undefined) {
+        inner = `${d.quoteIdent(keyCols[0]?.column.name ?? '')} AS k0, ${pageHash} AS h`;
         pack = intPage.pack('k0', 'h');
       } else {
         const parts = keyCols.map((rc, i) => `${hexKey[i] === true ? d.hexOfText(canonicalOf(d, rc) ?? '') : canonicalOf(d, rc) ?? ''} AS k${i}`);
