@@ -109,7 +109,7 @@ class PageCursor {
     const fail = (i: number, prev: KeyTuple): never => {
       throw new SyncwatchError('SW_INTERNAL', `${this.#side} rows are not in strictly increasing key order at ${JSON.stringify(page.key(i))} (after ${JSON.stringify(prev)}); is the key unique?`);
     };
-    if (ints !== null && (this.#prevKey === null)) {
+    if (ints !== null && this.#prevKey === null) {
       let prev = this.#prevInt ?? -Infinity;
       for (let i = 0; i < ints.length; i++) {
         const k = ints[i] ?? 0;

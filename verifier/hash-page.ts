@@ -86,12 +86,11 @@ export function pageOfKeyHashes(items: readonly KeyHash[], intKey: boolean): Has
     if (!/^[0-9a-f]{16}$/.test(item.hash)) throw new SyncwatchError('SW_INTERNAL', `a row hash must be 16 lowercase hex digits, got ${JSON.stringify(item.hash)}`);
     hi[i] = hexWord(item.hash, 0);
     lo[i] = hexWord(item.hash, 8);
+    if (ints === null) return;
     const k = item.key[0] ?? '';
-    const n = ints === null ? null : safeInt(k, 0, k.length);
-    if (ints !== null) {
-      if (n === null) ints = null;
-      else ints[i] = n;
-    }
+    const n = safeInt(k, 0, k.length);
+    if (n === null) ints = null;
+    else ints[i] = n;
   });
   return new ArrayPage(hi, lo, ints, items.map((item) => item.key));
 }

@@ -65,8 +65,8 @@ export function inProcessOps(kind: string, stream: RowStream): DerivedOps {
       return out;
     },
     async *streamRowHashes(spec, range, options) {
+      const intKey = spec.keyCount === 1 && spec.columns[0]?.as.kind === 'int';
       for await (const batch of stream(spec, range, options)) {
-        const intKey = spec.keyCount === 1 && spec.columns[0]?.as.kind === 'int';
         yield pageOfKeyHashes(batch.map((row): KeyHash => ({ key: keyOf(row, spec.keyCount), hash: hashOf(row).toString(16).padStart(16, '0') })), intKey);
       }
     },

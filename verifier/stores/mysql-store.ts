@@ -95,6 +95,9 @@ const MARIADB_NATIVE: NativeHashDialect = {
   pageHash: (columns) => `HEX(${crcPair(nativeRowText(columns))})`,
 };
 
+/** md5-64 as 16 lowercase hex digits: the row hash and, as it is, the integer page's hash. */
+const md5Hex16 = (fields: readonly string[]): string => `SUBSTRING(MD5(CONCAT(${fields.join(', ')})), 1, 16)`;
+
 export const MYSQL_DIALECT: SqlDialect = {
   kind: 'mysql',
   quoteIdent,
@@ -107,12 +110,12 @@ export const MYSQL_DIALECT: SqlDialect = {
   // BINARY compares bytes with no trailing-space padding (utf8mb4_bin is PAD SPACE, so 'a' = 'a ' there).
   keyOrder: (as, column, canon) => (as.kind === 'int' || as.kind === 'decimal' ? column : `CAST(${canon} AS BINARY)`),
   keyParam: (as, p) => (as.kind === 'int' || as.kind === 'decimal' ? p : `CAST(${p} AS BINARY)`),
-  rowHashHex: (fields) => `SUBSTRING(MD5(CONCAT(${fields.join(', ')})), 1, 16)`,
+  rowHashHex: md5Hex16,
   hexOfText: (e) => `LOWER(HEX(CONVERT(${e} USING utf8mb4)))`,
   // Sessions raise group_concat_max_len (createMysqlStore), or a long page would be cut off silently.
-  intKeyPage: { format: 'hex', pack: (key, rowHash) => `GROUP_CONCAT(${key}, ',', ${rowHash} SEPARATOR ';')` },
-  pageHash: (fields) => `SUBSTRING(MD5(CONCAT(${fields.join(', ')})), 1, 16)`,
   packRows: (parts, orderBy) => `GROUP_CONCAT(CONCAT_WS(',', ${parts.join(', ')}) ORDER BY ${orderBy.join(', ')} SEPARATOR ';')`,
+  intKeyPage: { format: 'hex', pack: (key, rowHash) => `GROUP_CONCAT(${key}, ',', ${rowHash} SEPARATOR ';')` },
+  pageHash: md5Hex16,
   intText: (e) => `CAST(${e} AS CHAR)`,
   rowEstimate: (table) => ({ sql: 'SELECT TABLE_ROWS AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?', params: splitTable(table) }),
   fix: MYSQL_FIX_SQL,

@@ -99,11 +99,16 @@ export function keySelectList(d: SqlDialect, spec: ReadSpec): string {
   return spec.columns.slice(0, spec.keyCount).map((rc, i) => `${canonicalOf(d, rc) ?? ''} AS c${i}`).join(', ');
 }
 
+/** Whether the key is one column of an integer type compared as an integer (key arithmetic, integer pages, `intKeyIn`). */
+export function singleIntKey(spec: ReadSpec): boolean {
+  const only = spec.columns[0];
+  return spec.keyCount === 1 && only?.as.kind === 'int' && only.column.type.kind === 'int';
+}
+
 /** `key IN (…)` for a batch of keys, compared exactly as range bounds are (tuple form for composite keys). */
 export function keyInList(d: SqlDialect, spec: ReadSpec, keys: readonly KeyTuple[], params: Params): string {
   const exprs = keyOrders(d, spec);
-  const only = spec.columns[0];
-  if (d.intKeyIn !== undefined && spec.keyCount === 1 && only?.as.kind === 'int' && only.column.type.kind === 'int') {
+  if (d.intKeyIn !== undefined && singleIntKey(spec)) {
     return d.intKeyIn(exprs[0] ?? '', params.add(keys.map((k) => k[0] ?? '')));
   }
   const tuple = (key: KeyTuple): string => {

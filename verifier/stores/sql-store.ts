@@ -9,7 +9,7 @@ import type { CanonicalRow } from '../row-diff.js';
 import type { CallOptions, FixSqlWriter, KeySpan, ReadSpec, Store, StoreHealth, StreamOptions, TableDescription } from '../store.js';
 import { quoteTable, type SqlDialect } from './sql-dialect.js';
 import {
-  Params, asText, bucketExpr, canonicalOf, canonicalRowMapper, hashSumOf, rowHashHexOf, pageHashOf, keyInList, keyOrders, keySelectList, rangeConditions, selectList, tupleCompare, whereClause,
+  Params, asText, bucketExpr, canonicalOf, canonicalRowMapper, hashSumOf, rowHashHexOf, pageHashOf, keyInList, keyOrders, keySelectList, rangeConditions, selectList, singleIntKey, tupleCompare, whereClause,
 } from './sql-query.js';
 
 /** The smallest thing a SQL store needs from a connection pool. */
@@ -100,7 +100,7 @@ export function createSqlStore(parts: SqlStoreParts): Store {
       return (await nativeProbe) ? native.algo : null;
     },
 
-    canSplitByArithmetic: (spec) => spec.keyCount === 1 && spec.columns[0]?.as.kind === 'int' && spec.columns[0].column.type.kind === 'int',
+    canSplitByArithmetic: (spec) => singleIntKey(spec),
 
     async splitKeySpace(spec, range, everyRows, options): Promise<KeyTuple[]> {
       if (!Number.isInteger(everyRows) || everyRows < 1) throw new RangeError(`everyRows must be a positive integer, got ${everyRows}`);
@@ -158,7 +158,7 @@ export function createSqlStore(parts: SqlStoreParts): Store {
 
     async *streamRowHashes(spec, range, options: StreamOptions = {}): AsyncGenerator<HashPage> {
       const keyCols = spec.columns.slice(0, spec.keyCount);
-      const intKey = keyCols.length === 1 && keyCols[0]?.as.kind === 'int' && keyCols[0].column.type.kind === 'int';
+      const intKey = singleIntKey(spec);
       // Text keys travel as hex so that no key can contain the ',' and ';' that delimit a packed page.
       const hexKey = keyCols.map((rc) => rc.as.kind === 'text');
       const orders = keyOrders(d, spec);
