@@ -42,6 +42,13 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
   return command.run(rest);
 }
 
+// A reader that stops early (`syncwatch verify … | head`) closes the pipe: what is left has nowhere to go, which is
+// not a failure of the command — leave with its exit code, as the default SIGPIPE would, without a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') process.stderr.write(`syncwatch: cannot write the output: ${describeError(err)}\n`);
+  process.exit(err.code === 'EPIPE' ? process.exitCode ?? EXIT.ok : EXIT.error);
+});
+
 try {
   const code = await main(process.argv.slice(2));
   if (code !== undefined) process.exitCode = code;

@@ -59,6 +59,18 @@ describe('syncwatch verify (CLI): file trees and Redis', () => {
     assert.match(fix.stderr, /^[^\n]*--emit-fix-sql: the target store \(file-tree\) takes no SQL statements[^\n]*\n$/);
   });
 
+  it('a reader that closes the pipe early (`| head`): exit 1 as for any drift, nothing on stderr', () => {
+    // 3 000 missing files make ~200 KB of JSON, more than a pipe holds: the write meets the pipe head closed (EPIPE).
+    mkdirSync(join(base, 'many', 'd'), { recursive: true });
+    mkdirSync(join(base, 'none'), { recursive: true });
+    for (let i = 0; i < 3000; i++) writeFileSync(join(base, 'many', 'd', `file-${i}.txt`), String(i));
+    const args = ['verify', '--source', pathToFileURL(join(base, 'many')).href, '--target', pathToFileURL(join(base, 'none')).href, '--table', '.', '--format', 'json'];
+    // bash reports the left side's exit code; head reads 100 bytes and closes its end of the pipe.
+    const r = spawnSync('bash', ['-c', '"$@" | head -c 100 > /dev/null; exit "${PIPESTATUS[0]}"', 'bash', process.execPath, join(ROOT, 'bin/syncwatch'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.stderr, '');
+    assert.equal(r.status, 1);
+  });
+
   it('Redis: exit 0 when equal, exit 1 naming the missing key', async () => {
     for (const db of [a, b]) await withRedis(db.url, async (c) => {
       await c.hset('cart:1', { sku: 'x', qty: '2' });
