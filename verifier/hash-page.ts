@@ -34,7 +34,9 @@ function hexDigit(c: number): number {
 
 /** The 32-bit value of 8 hex digits of `text` at `from`, without a substring. */
 function hexWord(text: string, from: number): number {
-  return hexValue(text, from, from + 8);
+  let v = 0;
+  for (let i = from; i < from + 8; i++) v = v * 16 + hexDigit(text.charCodeAt(i));
+  return v;
 }
 
 /** A decimal integer text as a number when it is surely exact, else null. */
@@ -107,11 +109,9 @@ export function hashHex(page: HashPage, i: number): string {
 
 const TWO_32 = 0x1_0000_0000;
 
-/** The value of the hex digits of `text` in [from, to) (at most 8), without a substring. */
-function hexValue(text: string, from: number, to: number): number {
-  let v = 0;
-  for (let i = from; i < to; i++) v = v * 16 + hexDigit(text.charCodeAt(i));
-  return v;
+/** The first `rows` integer keys as texts: a page switching to exact texts part-way. */
+function intTexts(ints: Float64Array, rows: number): KeyTuple[] {
+  return Array.from({ length: rows }, (_, i) => [String(ints[i] ?? 0)]);
 }
 
 /** Orders a page's rows by their integer keys when they did not arrive in order (a page without ORDER BY). */
@@ -140,11 +140,10 @@ function sortedByIntKey(hi: Uint32Array, lo: Uint32Array, ints: Float64Array | n
 
 /**
  * Parses a packed text page: rows `k1,k2,…,hash` separated by ';', text keys in hex (`hexKey`, so that no key
- * holds a delimiter). The hash is 16 lowercase hex digits, or (`shortHex`) 1–16 hex digits in either case, as
- * MariaDB's HEX() of an integer spells it. A single integer key is read as numbers without substrings, and its
- * rows are sorted by key if they arrived out of order.
+ * holds a delimiter). The hash is 16 lowercase hex digits. A single integer key is read as numbers without
+ * substrings, and its rows are sorted by key if they arrived out of order.
  */
-export function parseTextPage(packed: string, count: number, hexKey: readonly boolean[], intKey: boolean, shortHex = false): HashPage {
+export function parseTextPage(packed: string, count: number, hexKey: readonly boolean[], intKey: boolean): HashPage {
   const hi = new Uint32Array(count);
   const lo = new Uint32Array(count);
   const single = intKey && hexKey.length === 1;
@@ -154,18 +153,17 @@ export function parseTextPage(packed: string, count: number, hexKey: readonly bo
   for (let row = 0; row < count; row++) {
     let end = packed.indexOf(';', at);
     if (end < 0) end = packed.length;
-    const h = shortHex ? packed.lastIndexOf(',', end - 1) + 1 : end - 16;
-    if (h <= at || packed.charCodeAt(h - 1) !== 44 || h >= end || end - h > 16) throw new SyncwatchError('SW_INTERNAL', `packed page row ${row} is malformed: ${JSON.stringify(packed.slice(at, Math.min(end, at + 80)))}`);
-    const mid = Math.max(h, end - 8);
-    hi[row] = hexValue(packed, h, mid);
-    lo[row] = hexValue(packed, mid, end);
+    const h = end - 16;
+    if (h <= at || packed.charCodeAt(h - 1) !== 44) throw new SyncwatchError('SW_INTERNAL', `packed page row ${row} is malformed: ${JSON.stringify(packed.slice(at, Math.min(end, at + 80)))}`);
+    hi[row] = hexWord(packed, h);
+    lo[row] = hexWord(packed, h + 8);
     const keyEnd = h - 1;
     if (ints !== null) {
       const n = safeInt(packed, at, keyEnd);
       if (n !== null) ints[row] = n;
       else {
         // A key beyond 2^53 (or in an unusual spelling): fall back to texts for the whole page.
-        keys = Array.from({ length: row }, (_, i) => [String(ints?.[i] ?? 0)]);
+        keys = intTexts(ints, row);
         ints = null;
       }
     }
@@ -201,4 +199,45 @@ export function parseBinaryIntPage(bytes: Uint8Array): HashPage {
   }
   const keys = safe ? null : Array.from({ length: count }, (_, i) => [String(view.getBigInt64(i * 16))]);
   return sortedByIntKey(hi, lo, safe ? ints : null, keys);
+}
+
+/** The big-endian 32-bit value of the 4 bytes (one latin1 char each) of `text` at `from`. */
+function byteWord(text: string, from: number): number {
+  return ((text.charCodeAt(from) << 24) | (text.charCodeAt(from + 1) << 16) | (text.charCodeAt(from + 2) << 8) | text.charCodeAt(from + 3)) >>> 0;
+}
+
+/**
+ * Parses a page of a single integer key whose rows are the key's decimal text, ',' and the row hash's 8 bytes
+ * (big-endian), with nothing between rows: no hex to decode, and a hash byte is never read as a delimiter since
+ * its length is fixed. Rows in any order (sorted here); keys beyond 2^53 fall back to exact texts.
+ */
+export function parseKeyHashBytesPage(bytes: Uint8Array, count: number): HashPage {
+  // latin1: one char per byte, decoded natively in one step; digits and ',' keep their codes.
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  const hi = new Uint32Array(count);
+  const lo = new Uint32Array(count);
+  let ints: Float64Array | null = new Float64Array(count);
+  let keys: KeyTuple[] | null = null;
+  let at = 0;
+  for (let row = 0; row < count; row++) {
+    const comma = text.indexOf(',', at);
+    if (comma <= at || comma + 9 > text.length) throw new SyncwatchError('SW_INTERNAL', `packed page row ${row} is malformed: ${JSON.stringify(text.slice(at, at + 40))}`);
+    hi[row] = byteWord(text, comma + 1);
+    lo[row] = byteWord(text, comma + 5);
+    const n = ints === null ? null : safeInt(text, at, comma);
+    if (ints !== null && n !== null) ints[row] = n;
+    else {
+      // Not a safe integer (beyond 2^53, or not digits at all): exact texts for the whole page, or an error.
+      const key = text.slice(at, comma);
+      if (!/^-?[0-9]+$/.test(key)) throw new SyncwatchError('SW_INTERNAL', `packed page row ${row} has the key ${JSON.stringify(key.slice(0, 40))}, not an integer`);
+      if (ints !== null) {
+        keys = intTexts(ints, row);
+        ints = null;
+      }
+      keys?.push([key]);
+    }
+    at = comma + 9;
+  }
+  if (at < text.length) throw new SyncwatchError('SW_INTERNAL', `a packed page held more than its ${count} rows`);
+  return sortedByIntKey(hi, lo, ints, keys);
 }

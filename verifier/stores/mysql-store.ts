@@ -92,10 +92,10 @@ const MARIADB_NATIVE: NativeHashDialect = {
   supports: (column, as) => as.kind === column.type.kind && NATIVE_KINDS.has(as.kind),
   hashSum: (columns) => `CAST(SUM(${crcPair(nativeRowText(columns))}) AS CHAR)`,
   rowHashHex: (columns) => `LPAD(LOWER(HEX(${crcPair(nativeRowText(columns))})), 16, '0')`,
-  pageHash: (columns) => `HEX(${crcPair(nativeRowText(columns))})`,
+  pageHash: (columns) => `UNHEX(LPAD(HEX(${crcPair(nativeRowText(columns))}), 16, '0'))`,
 };
 
-/** md5-64 as 16 lowercase hex digits: the row hash and, as it is, the integer page's hash. */
+/** md5-64 as 16 lowercase hex digits: the row hash, and (UNHEXed) the integer page's hash. */
 const md5Hex16 = (fields: readonly string[]): string => `SUBSTRING(MD5(CONCAT(${fields.join(', ')})), 1, 16)`;
 
 export const MYSQL_DIALECT: SqlDialect = {
@@ -114,8 +114,9 @@ export const MYSQL_DIALECT: SqlDialect = {
   hexOfText: (e) => `LOWER(HEX(CONVERT(${e} USING utf8mb4)))`,
   // Sessions raise group_concat_max_len (createMysqlStore), or a long page would be cut off silently.
   packRows: (parts, orderBy) => `GROUP_CONCAT(CONCAT_WS(',', ${parts.join(', ')}) ORDER BY ${orderBy.join(', ')} SEPARATOR ';')`,
-  intKeyPage: { format: 'hex', pack: (key, rowHash) => `GROUP_CONCAT(${key}, ',', ${rowHash} SEPARATOR ';')` },
-  pageHash: md5Hex16,
+  // A binary hash makes the whole page binary: the driver hands it over as bytes, with no hex to decode.
+  intKeyPage: { format: 'hash-bytes', pack: (key, rowHash) => `GROUP_CONCAT(${key}, ',', ${rowHash} SEPARATOR '')` },
+  pageHash: (fields) => `UNHEX(${md5Hex16(fields)})`,
   intText: (e) => `CAST(${e} AS CHAR)`,
   rowEstimate: (table) => ({ sql: 'SELECT TABLE_ROWS AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?', params: splitTable(table) }),
   fix: MYSQL_FIX_SQL,

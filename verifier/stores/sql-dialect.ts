@@ -35,11 +35,11 @@ export interface SqlDialect {
   /**
    * A cheaper page for a single integer key: the rows in input order, which need not be key order (pages are
    * sorted in-process), so the aggregate sorts nothing; `rowHash` is `pageHash`. `binary`: 16 bytes per row (the
-   * key, then the row hash, each a big-endian int64); `hex`: text rows `key,hash` joined by ';', the hash 1–16
-   * hex digits.
+   * key, then the row hash, each a big-endian int64); `hash-bytes`: the key's decimal text, ',' and the row hash's
+   * 8 big-endian bytes, nothing between rows.
    */
-  readonly intKeyPage?: { readonly format: 'binary' | 'hex'; pack(key: string, rowHash: string): string } | undefined;
-  /** One row's md5-64 as `intKeyPage` carries it: a signed int64 (binary) or hex digits (same bits as `rowHashHex`). */
+  readonly intKeyPage?: { readonly format: 'binary' | 'hash-bytes'; pack(key: string, rowHash: string): string } | undefined;
+  /** One row's md5-64 as `intKeyPage` carries it: a signed int64 (binary) or 8 bytes (hash-bytes); the bits of `rowHashHex`. */
   pageHash?(fields: readonly string[]): string;
   /** `column IN (keys)` for a single integer key as ONE array parameter, where the engine has arrays (fewer parameters to bind and parse). */
   intKeyIn?(column: string, placeholder: string): string;

@@ -2,7 +2,7 @@
 // from a dialect's fragments) through a minimal executor. Engines differ only in dialect, type map and connection.
 import { SyncwatchError } from '../../lib/errors.js';
 import { mod64, EMPTY_DIGEST, combineDigests, type ChunkDigest, type NativeRowHash } from '../digest.js';
-import { parseBinaryIntPage, parseTextPage, type HashPage } from '../hash-page.js';
+import { parseBinaryIntPage, parseKeyHashBytesPage, parseTextPage, type HashPage } from '../hash-page.js';
 import { FULL_RANGE, type KeyRange, type KeyTuple } from '../key-range.js';
 import { pieceCount } from '../partition.js';
 import type { CanonicalRow } from '../row-diff.js';
@@ -185,9 +185,11 @@ export function createSqlStore(parts: SqlStoreParts): Store {
         const [row] = await executor.query(sql, params.values, options);
         const count = Number(row?.['n'] ?? 0);
         const p = row?.['p'];
+        const bytes = (): Uint8Array => (p instanceof Uint8Array ? p : new Uint8Array());
         const page = count === 0 ? EMPTY_PAGE
-          : intPage?.format === 'binary' ? parseBinaryIntPage(p instanceof Uint8Array ? p : new Uint8Array())
-            : parseTextPage(asText(p) ?? '', count, hexKey, intKey, intPage !== undefined);
+          : intPage?.format === 'binary' ? parseBinaryIntPage(bytes())
+            : intPage?.format === 'hash-bytes' ? parseKeyHashBytesPage(bytes(), count)
+              : parseTextPage(asText(p) ?? '', count, hexKey, intKey);
         // A page cut short (e.g. by a server-side length limit) must never pass for fewer rows.
         if (page.length !== count) throw new SyncwatchError('SW_INTERNAL', `${spec.table}: a packed page held ${page.length} of ${count} rows`);
         if (page.length > 0) yield page;

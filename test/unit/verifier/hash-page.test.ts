@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { hashHex, keyHashesOf, pageOfKeyHashes, parseBinaryIntPage, parseTextPage } from '../../../verifier/hash-page.js';
+import { hashHex, keyHashesOf, pageOfKeyHashes, parseBinaryIntPage, parseKeyHashBytesPage, parseTextPage } from '../../../verifier/hash-page.js';
 
 /** 16-byte binary rows: key int64, hash int64, big-endian. */
 function binaryRows(rows: readonly [bigint, bigint][]): Uint8Array {
@@ -10,6 +10,15 @@ function binaryRows(rows: readonly [bigint, bigint][]): Uint8Array {
     buf.writeBigInt64BE(h, i * 16 + 8);
   });
   return buf;
+}
+
+/** Hash-bytes rows: the key's decimal text, ',', the hash as 8 big-endian bytes; nothing between rows. */
+function hashByteRows(rows: readonly [string, bigint][]): Uint8Array {
+  return Buffer.concat(rows.map(([k, h]) => {
+    const hash = Buffer.alloc(8);
+    hash.writeBigInt64BE(h);
+    return Buffer.concat([Buffer.from(`${k},`, 'latin1'), hash]);
+  }));
 }
 
 describe('hash pages', () => {
@@ -32,20 +41,27 @@ describe('hash pages', () => {
     assert.deepEqual(zero.key(0), ['007']);
   });
 
-  it('reads short hex row hashes in either case, and sorts integer pages out of order', () => {
-    const page = parseTextPage('3,FFFFFFFFFFFFFFFF;1,1;2,123456789ABCDEF;4,8000000000000000;0,0', 5, [false], true, true);
+  it('parses hash-bytes pages (decimal key, comma, 8 hash bytes), sorting rows that came out of key order', () => {
+    const page = parseKeyHashBytesPage(hashByteRows([['3', -1n], ['-7', 1n], ['2', 0x0123456789abcdefn], ['0', 0x2c2c2c2c2c2c2c2cn]]), 4);
     assert.deepEqual(keyHashesOf(page), [
-      { key: ['0'], hash: '0000000000000000' },
-      { key: ['1'], hash: '0000000000000001' },
+      { key: ['-7'], hash: '0000000000000001' },
+      { key: ['0'], hash: '2c2c2c2c2c2c2c2c' },
       { key: ['2'], hash: '0123456789abcdef' },
       { key: ['3'], hash: 'ffffffffffffffff' },
-      { key: ['4'], hash: '8000000000000000' },
     ]);
-    const big = parseTextPage('18446744073709551615,7;5,8', 2, [false], true, true);
-    assert.deepEqual(keyHashesOf(big).map((k) => k.key[0]), ['5', '18446744073709551615']);
-    assert.throws(() => parseTextPage('1,12x', 1, [false], true, true), /not a hex digit/);
-    assert.throws(() => parseTextPage('1,10000000000000000', 1, [false], true, true), /malformed/);
-    assert.throws(() => parseTextPage('1;2,5', 2, [false], true, true), /malformed/);
+    assert.deepEqual(page.ints === null ? null : [...page.ints], [-7, 0, 2, 3]);
+    // Beyond 2^53 (a BIGINT UNSIGNED key): exact texts for the whole page, still in numeric order.
+    const big = parseKeyHashBytesPage(hashByteRows([['18446744073709551615', 7n], ['5', 8n]]), 2);
+    assert.equal(big.ints, null);
+    assert.deepEqual(keyHashesOf(big), [{ key: ['5'], hash: '0000000000000008' }, { key: ['18446744073709551615'], hash: '0000000000000007' }]);
+  });
+
+  it('refuses a hash-bytes page that is cut short, too long, or has a key that is not an integer', () => {
+    const two = hashByteRows([['1', 1n], ['2', 2n]]);
+    assert.throws(() => parseKeyHashBytesPage(two.subarray(0, two.length - 1), 2), /malformed/);
+    assert.throws(() => parseKeyHashBytesPage(two, 1), /more than/);
+    assert.throws(() => parseKeyHashBytesPage(two, 3), /malformed/);
+    assert.throws(() => parseKeyHashBytesPage(hashByteRows([['1x', 1n]]), 1), /not an integer/);
   });
 
   it('decodes hex text keys and composite keys', () => {
