@@ -8,7 +8,7 @@ const str = (s: string): string => `'${s.replaceAll('\\', '\\\\').replaceAll("'"
 
 const FLOAT_WORDS: Readonly<Record<string, string>> = { NaN: 'nan', Infinity: 'inf', '-Infinity': '-inf' };
 
-export const CLICKHOUSE_FIX_SQL: FixSqlFragments = {
+export const CLICKHOUSE_FIX_SQL: Required<FixSqlFragments> = {
   // No transactions: each statement applies on its own.
   begin: [],
   end: [],

@@ -36,6 +36,4 @@ export const MYSQL_FIX_SQL: FixSqlFragments = {
         return str(value);
     }
   },
-  update: (table, assignments, where) => `UPDATE ${table} SET ${assignments.join(', ')} WHERE ${where};`,
-  delete: (table, where) => `DELETE FROM ${table} WHERE ${where};`,
 };

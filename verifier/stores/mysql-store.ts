@@ -7,7 +7,7 @@ import type { CallOptions, Store, TableDescription } from '../store.js';
 import { redactUrl } from './redact-url.js';
 import { MYSQL_FIX_SQL } from './mysql-fix-sql.js';
 import { splitTable, type NativeHashDialect, type SqlDialect } from './sql-dialect.js';
-import { translateSqlError } from './sql-errors.js';
+import { createPooledExecutor } from './pooled-executor.js';
 import { createSqlStore, type SqlExecutor } from './sql-store.js';
 
 const INT = (): LogicalType => ({ kind: 'int' });
@@ -139,43 +139,23 @@ export interface MysqlConnectionLike {
 }
 
 function createMysqlExecutor(pool: MysqlPoolLike, where: string): SqlExecutor {
-  const run = async (sql: string, params: readonly unknown[], options: CallOptions = {}): Promise<Record<string, unknown>[]> => {
-    options.signal?.throwIfAborted();
-    let conn: MysqlConnectionLike | undefined;
-    // A stopped run kills its statement (KILL QUERY from a second connection), as the abort contract asks.
-    const cancel = (): void => {
-      const id = conn?.threadId;
+  return createPooledExecutor<MysqlConnectionLike>({
+    where,
+    unreachable: UNREACHABLE,
+    versionSql: 'SELECT VERSION() AS v',
+    product: 'MySQL/MariaDB',
+    acquire: () => pool.getConnection(),
+    run: async (conn, sql, values) => (await conn.query(sql, values))[0] as Record<string, unknown>[],
+    // KILL QUERY from a second connection stops the statement, as the abort contract asks.
+    cancel: (conn) => {
+      const id = conn.threadId;
       if (typeof id === 'number') void pool.query(`KILL QUERY ${id}`).catch(() => undefined);
-    };
-    try {
-      conn = await pool.getConnection();
-      options.signal?.addEventListener('abort', cancel, { once: true });
-      const [rows] = await conn.query(sql, [...params]);
-      return rows as Record<string, unknown>[];
-    } catch (err) {
-      throw translateSqlError(err, where, UNREACHABLE);
-    } finally {
-      options.signal?.removeEventListener('abort', cancel);
-      conn?.release();
-    }
-  };
-  let closed = false;
-  return {
-    query: run,
-    async check() {
-      try {
-        const rows = await run('SELECT VERSION() AS v', []);
-        return { ok: true, detail: `MySQL/MariaDB ${String(rows[0]?.['v'])}` };
-      } catch (err) {
-        return { ok: false, error: err instanceof Error ? err.message : String(err) };
-      }
     },
-    async close() {
-      if (closed) return;
-      closed = true;
-      await pool.end();
+    release: (conn) => {
+      conn.release();
     },
-  };
+    end: () => pool.end(),
+  });
 }
 
 async function describeMysql(executor: SqlExecutor, table: string, options?: CallOptions): Promise<TableDescription> {

@@ -33,6 +33,4 @@ export const POSTGRES_FIX_SQL: FixSqlFragments = {
         return str(value);
     }
   },
-  update: (table, assignments, where) => `UPDATE ${table} SET ${assignments.join(', ')} WHERE ${where};`,
-  delete: (table, where) => `DELETE FROM ${table} WHERE ${where};`,
 };

@@ -6,7 +6,7 @@ import type { CallOptions, Store, TableDescription } from '../store.js';
 import { redactUrl } from './redact-url.js';
 import { POSTGRES_FIX_SQL } from './postgres-fix-sql.js';
 import { quoteTable, splitTable, type NativeHashDialect, type SqlDialect } from './sql-dialect.js';
-import { translateSqlError } from './sql-errors.js';
+import { createPooledExecutor } from './pooled-executor.js';
 import { createSqlStore, type SqlExecutor } from './sql-store.js';
 
 /** information_schema `data_type` → logical type; anything else is rejected by name. */
@@ -125,42 +125,22 @@ interface PgClientLike {
 }
 
 function createPgExecutor(pool: PgPoolLike, where: string): SqlExecutor {
-  const run = async (sql: string, params: readonly unknown[], options: CallOptions = {}): Promise<Record<string, unknown>[]> => {
-    options.signal?.throwIfAborted();
-    let client: PgClientLike | undefined;
-    // A stopped run cancels its statement in the server rather than leaving it to finish unseen.
-    const cancel = (): void => {
-      const pid = client?.processID;
+  return createPooledExecutor<PgClientLike>({
+    where,
+    unreachable: UNREACHABLE,
+    versionSql: "SELECT current_setting('server_version') AS v",
+    product: 'PostgreSQL',
+    acquire: () => pool.connect(),
+    run: async (client, text, values) => (await client.query({ text, values })).rows,
+    cancel: (client) => {
+      const pid = client.processID;
       if (pid !== undefined && pid !== null) void pool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
-    };
-    try {
-      client = await pool.connect();
-      options.signal?.addEventListener('abort', cancel, { once: true });
-      return (await client.query({ text: sql, values: [...params] })).rows;
-    } catch (err) {
-      throw translateSqlError(err, where, UNREACHABLE);
-    } finally {
-      options.signal?.removeEventListener('abort', cancel);
-      client?.release();
-    }
-  };
-  let closed = false;
-  return {
-    query: run,
-    async check() {
-      try {
-        const rows = await run("SELECT current_setting('server_version') AS v", []);
-        return { ok: true, detail: `PostgreSQL ${String(rows[0]?.['v'])}` };
-      } catch (err) {
-        return { ok: false, error: err instanceof Error ? err.message : String(err) };
-      }
     },
-    async close() {
-      if (closed) return;
-      closed = true;
-      await pool.end();
+    release: (client) => {
+      client.release();
     },
-  };
+    end: () => pool.end(),
+  });
 }
 
 async function describePg(executor: SqlExecutor, table: string, options?: CallOptions): Promise<TableDescription> {

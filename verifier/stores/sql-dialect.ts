@@ -69,8 +69,11 @@ export interface NativeHashDialect {
   pageHash?(columns: readonly Column[]): string;
 }
 
-/** The engine-specific part of fix SQL; sql-store.ts adds quoting, table names and INSERT. */
-export type FixSqlFragments = Pick<FixSqlWriter, 'begin' | 'end' | 'literal' | 'update' | 'delete'>;
+/**
+ * The engine-specific part of fix SQL; sql-store.ts adds quoting, table names, INSERT, and the standard UPDATE and
+ * DELETE where an engine does not write its own.
+ */
+export type FixSqlFragments = Pick<FixSqlWriter, 'begin' | 'end' | 'literal'> & Partial<Pick<FixSqlWriter, 'update' | 'delete'>>;
 
 /** `schema.table` → [schema, table]; a bare `table` → [null, table] (the connection's own schema). */
 export function splitTable(table: string): [schema: string | null, name: string] {

@@ -61,24 +61,28 @@ export function createSqlStore(parts: SqlStoreParts): Store {
     table: qualify,
     quoteIdent: (name) => d.quoteIdent(name),
     insert: (table, columns, values) => `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${values.join(', ')});`,
+    update: d.fix.update ?? ((table, assignments, where) => `UPDATE ${table} SET ${assignments.join(', ')} WHERE ${where};`),
+    delete: d.fix.delete ?? ((table, where) => `DELETE FROM ${table} WHERE ${where};`),
   };
 
-  /** Keyset pagination: each batch is a short statement, so a stop between batches holds no open cursor. */
-  async function* paginate<T>(spec: ReadSpec, range: KeyRange, select: string, map: (r: Record<string, unknown>) => T, keyOf: (item: T) => KeyTuple, options: StreamOptions): AsyncGenerator<readonly T[]> {
-    const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-    const orders = keyOrders(d, spec).join(', ');
+  /**
+   * Keyset pagination: `read` runs one batch of at most `batchSize` rows under `where` (the range, and keys after
+   * the last batch's last key). Each batch is a short statement, so a stop between batches holds no open cursor.
+   */
+  async function* keysetPages<P extends { readonly length: number }>(
+    spec: ReadSpec, range: KeyRange, batchSize: number, options: StreamOptions,
+    read: (where: string, params: Params) => Promise<P>, lastKey: (page: P) => KeyTuple,
+  ): AsyncGenerator<P> {
     let after: KeyTuple | null = null;
     for (;;) {
       options.signal?.throwIfAborted();
       const params = new Params(d);
       const conditions = rangeConditions(d, spec, range, params);
       if (after !== null) conditions.push(tupleCompare(d, spec, '>', after, params));
-      const sql = `SELECT ${select} FROM ${from(spec.table)}${whereClause(conditions)} ORDER BY ${orders} LIMIT ${batchSize}`;
-      const items = (await executor.query(sql, params.values, options)).map(map);
-      if (items.length > 0) yield items;
-      const last = items.at(-1);
-      if (items.length < batchSize || last === undefined) return;
-      after = keyOf(last);
+      const page = await read(whereClause(conditions), params);
+      if (page.length > 0) yield page;
+      if (page.length < batchSize) return;
+      after = lastKey(page);
     }
   }
 
@@ -153,7 +157,12 @@ export function createSqlStore(parts: SqlStoreParts): Store {
     },
 
     streamRows(spec, range, options: StreamOptions = {}): AsyncGenerator<readonly CanonicalRow[]> {
-      return paginate(spec, range, selectList(d, spec), canonicalRowMapper(d, spec), (row) => row.slice(0, spec.keyCount).map((v) => v ?? ''), options);
+      const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+      const toRow = canonicalRowMapper(d, spec);
+      const sql = (where: string): string => `SELECT ${selectList(d, spec)} FROM ${from(spec.table)}${where} ORDER BY ${keyOrders(d, spec).join(', ')} LIMIT ${batchSize}`;
+      return keysetPages(spec, range, batchSize, options,
+        async (where, params) => (await executor.query(sql(where), params.values, options)).map(toRow),
+        (rows) => (rows.at(-1) ?? []).slice(0, spec.keyCount).map((v) => v ?? ''));
     },
 
     async *streamRowHashes(spec, range, options: StreamOptions = {}): AsyncGenerator<HashPage> {
@@ -175,13 +184,8 @@ export function createSqlStore(parts: SqlStoreParts): Store {
         pack = d.packRows([...keyCols.map((_, i) => `k${i}`), 'h'], orders.map((_, i) => `o${i}`));
       }
       const batchSize = options.batchSize ?? (hexKey.includes(true) ? TEXT_KEY_HASH_BATCH_SIZE : HASH_BATCH_SIZE);
-      let after: KeyTuple | null = null;
-      for (;;) {
-        options.signal?.throwIfAborted();
-        const params = new Params(d);
-        const conditions = rangeConditions(d, spec, range, params);
-        if (after !== null) conditions.push(tupleCompare(d, spec, '>', after, params));
-        const sql = `SELECT ${pack} AS p, COUNT(*) AS n FROM (SELECT ${inner} FROM ${from(spec.table)}${whereClause(conditions)} ORDER BY ${orders.join(', ')} LIMIT ${batchSize}) s`;
+      const read = async (where: string, params: Params): Promise<HashPage> => {
+        const sql = `SELECT ${pack} AS p, COUNT(*) AS n FROM (SELECT ${inner} FROM ${from(spec.table)}${where} ORDER BY ${orders.join(', ')} LIMIT ${batchSize}) s`;
         const [row] = await executor.query(sql, params.values, options);
         const count = Number(row?.['n'] ?? 0);
         const p = row?.['p'];
@@ -192,10 +196,9 @@ export function createSqlStore(parts: SqlStoreParts): Store {
               : parseTextPage(asText(p) ?? '', count, hexKey, intKey);
         // A page cut short (e.g. by a server-side length limit) must never pass for fewer rows.
         if (page.length !== count) throw new SyncwatchError('SW_INTERNAL', `${spec.table}: a packed page held ${page.length} of ${count} rows`);
-        if (page.length > 0) yield page;
-        if (page.length < batchSize) return;
-        after = page.key(page.length - 1);
-      }
+        return page;
+      };
+      yield* keysetPages(spec, range, batchSize, options, read, (page) => page.key(page.length - 1));
     },
 
     async fetchRows(spec, keys, options): Promise<CanonicalRow[]> {
