@@ -1,6 +1,7 @@
 // `verify` subcommand: one comparison of a source and a target table; exit 0 consistent, 1 drift, 2 error.
 // The JSON shape is a contract used by automation: keep it stable (add fields, never rename).
-import { writeFileSync } from 'node:fs';
+import { accessSync, constants, renameSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { SyncwatchError } from '../lib/errors.js';
 import { buildFixSql } from '../verifier/fix-sql.js';
 import type { KeyTuple } from '../verifier/key-range.js';
@@ -25,7 +26,7 @@ export const VERIFY_HELP: CommandHelp = {
     '--source-where': 'row filter for the source only (overrides --where there)',
     '--target-where': 'row filter for the target only (overrides --where there)',
     '--emit-fix-sql': "write the statements that would make the target match the source to FILE (target's SQL dialect)",
-    '--chunk-rows': 'rows per Merkle leaf (default 10000)',
+    '--chunk-rows': 'rows per Merkle leaf (default 10000; unless given, a single-integer-key table over 2.56 M rows gets about 256 leaves of up to 50000 rows)',
     '--portable-hash': "hash rows with the portable md5-64 even when both sides are the same engine (default: the engine's own, faster row hash there)",
     '--format': 'json or text (default text)',
   },
@@ -108,6 +109,16 @@ function progressBar(): ((done: number, total: number) => void) | undefined {
   };
 }
 
+/** Refuses, before any comparison runs, a fix file whose directory is missing or not writable. */
+function assertWritable(file: string): void {
+  try {
+    accessSync(dirname(resolve(file)), constants.W_OK);
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'its directory does not exist' : 'its directory is not writable';
+    throw new SyncwatchError('SW_USAGE', `--emit-fix-sql: cannot write ${file}: ${reason}; name a file in an existing, writable directory`);
+  }
+}
+
 /** Runs `verify` and returns the exit code; expected failures throw SyncwatchError (exit 2 via cli/main). */
 export async function runVerify(argv: readonly string[]): Promise<number> {
   const values = parseFlags(argv, FLAGS, 'verify');
@@ -129,16 +140,20 @@ export async function runVerify(argv: readonly string[]): Promise<number> {
     if (text(values['emit-fix-sql']) !== undefined && target.fixSql === undefined) {
       throw new SyncwatchError('SW_USAGE', `--emit-fix-sql: the target store (${target.kind}) takes no SQL statements; fix SQL is for PostgreSQL, MySQL/MariaDB and ClickHouse targets`);
     }
+    const fixFile = text(values['emit-fix-sql']);
+    if (fixFile !== undefined) assertWritable(fixFile);
     const result = await runComparison({
       source, target, table, targetTable: text(values['target-table']),
       key: list(values['key']), columns: list(values['columns']), chunkRows, onProgress: progressBar(), portableHash: values['portable-hash'] === true,
       where: text(values['where']), sourceWhere: text(values['source-where']), targetWhere: text(values['target-where']),
     });
-    const fixFile = text(values['emit-fix-sql']);
     let fixSql: { file: string; statements: number } | undefined;
     if (fixFile !== undefined) {
       const built = await buildFixSql(result, source, target);
-      writeFileSync(fixFile, built.text);
+      // Written beside the file and renamed over it: a run that stops half-way never leaves half a fix file.
+      const partial = `${fixFile}.partial-${process.pid}`;
+      writeFileSync(partial, built.text);
+      renameSync(partial, fixFile);
       fixSql = { file: fixFile, statements: built.statements };
     }
     process.stdout.write(format === 'json' ? `${JSON.stringify(toJson(result, fixSql))}\n` : toText(result, fixSql));

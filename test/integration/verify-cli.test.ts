@@ -9,14 +9,14 @@ import { uniqueName } from '../support/unique-name.js';
 import { createSide, type Side } from './verify.fixtures.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-// Mirrors cli/main's mapping: a thrown error becomes one line on stderr and exit 2.
+// Mirrors cli/main's mapping (a thrown error becomes one line on stderr and exit 2), with the error code shown.
 const SCRIPT = [
   "import { runVerify } from './cli/verify.ts';",
   'try { process.exitCode = await runVerify(process.argv.slice(1)); }',
   "catch (e) { process.stderr.write(`syncwatch: ${e.code ?? ''} ${e.message}\\n`); process.exitCode = 2; }",
 ].join(' ');
 
-/** Runs cli/verify.ts in a child process (as cli/main will once `verify` is registered there). */
+/** Runs cli/verify.ts in a child process. */
 function verify(args: readonly string[]): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', SCRIPT, '--', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -95,6 +95,12 @@ describe('syncwatch verify (CLI)', () => {
     rmSync(dir, { recursive: true, force: true });
     assert.match(sql, /^UPDATE `[a-z0-9_]+` SET `name` = 'b' WHERE `id` = 2;$/m);
     assert.match(sql, /^INSERT INTO `[a-z0-9_]+` \(`id`, `name`\) VALUES \(3, 'c'\);$/m);
+    // A fix file that cannot be written is refused before the comparison runs: one line, exit 2, no file.
+    const nowhere = join(dir, 'no-such-dir', 'fix.sql');
+    const unwritable = verify(['--source', pg.db.url, '--target', my.db.url, '--table', table, '--emit-fix-sql', nowhere]);
+    assert.equal(unwritable.code, 2);
+    assert.match(unwritable.stderr, /^syncwatch: SW_USAGE --emit-fix-sql: cannot write \S+fix\.sql: its directory does not exist; name a file in an existing, writable directory\n$/);
+    assert.equal(unwritable.stdout, '');
     const bad = verify(['--source', pg.db.url, '--target', my.db.url, '--table', table, '--where', 'id = 1; DROP TABLE x']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /SW_USAGE --where: contains ";"/);
