@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createConnection, type Connection } from 'mysql2/promise';
 import { startMariaDbPair, type MariaDbPair } from '../support/replication/mariadb-pair.js';
-import { startVerifierHarness, type VerifierHarness } from '../support/verification-harness.js';
+import { startLiveVerifierHarness, type LiveVerifierHarness } from '../support/verification-harness.js';
 import { waitFor } from '../support/wait-for.js';
 import type { VerificationRun } from '../../verifier/runs/run-types.js';
 
@@ -49,8 +49,7 @@ function startWriter(url: string): { stop(): Promise<number> } {
 
 describe('verification on a live MariaDB primary → replica pair', { timeout: 120_000 }, () => {
   let pair: MariaDbPair;
-  let h: VerifierHarness;
-  let killAfterFirstSegment = false;
+  let h: LiveVerifierHarness;
   const killed: number[] = [];
 
   const killVerifierConnections = async (url: string): Promise<void> => withConn(url, async (c) => {
@@ -73,21 +72,8 @@ describe('verification on a live MariaDB primary → replica pair', { timeout: 1
       return Number((rows as { n: number | string }[])[0]?.n) === ROWS;
     }));
     const common = { source: { url: pair.primaryUrl, table: 'orders' }, target: { url: pair.replicaUrl }, schedule: '0 0 1 1 *', chunkRows: 250, checkpointChunks: 2 };
-    h = await startVerifierHarness({
-      verification: {
-        pairs: [
-          { name: 'live', ...common, graceSeconds: 1, recheckRounds: 3 },
-          { name: 'stopped', ...common, graceSeconds: 1.5, recheckRounds: 3 },
-          { name: 'killed', ...common, graceSeconds: 1, recheckRounds: 3, throttle: { rowsPerSecond: 8000 } },
-        ],
-      },
-      hooks: {
-        onSegment: (run) => {
-          if (!killAfterFirstSegment || run.pair !== 'killed' || run.segmentsDone !== 1) return;
-          killAfterFirstSegment = false;
-          void Promise.all([killVerifierConnections(pair.primaryUrl), killVerifierConnections(pair.replicaUrl)]);
-        },
-      },
+    h = await startLiveVerifierHarness(common, 'stopped', () => {
+      void Promise.all([killVerifierConnections(pair.primaryUrl), killVerifierConnections(pair.replicaUrl)]);
     });
   });
 
@@ -154,7 +140,7 @@ describe('verification on a live MariaDB primary → replica pair', { timeout: 1
       await c.query('SET SESSION sql_log_bin = 0');
       await c.query("UPDATE orders SET note = 'bypassed again' WHERE id = ?", [BYPASSED_ID]);
     });
-    killAfterFirstSegment = true;
+    h.armKill();
     const writer = startWriter(pair.primaryUrl);
     let done: VerificationRun;
     try {

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { startPgUpdateWriter } from '../support/pg-update-writer.js';
 import { withPgClient } from '../support/services.js';
 import { startPgPair, type PgPair } from '../support/replication/postgres-pair.js';
-import { startVerifierHarness, type VerifierHarness } from '../support/verification-harness.js';
+import { startLiveVerifierHarness, type LiveVerifierHarness } from '../support/verification-harness.js';
 import { waitFor } from '../support/wait-for.js';
 import type { VerificationRun } from '../../verifier/runs/run-types.js';
 
@@ -21,8 +21,7 @@ const BYPASSED_ID = 4500;
 
 describe('verification on a live PostgreSQL primary → standby pair', { timeout: 180_000 }, () => {
   let pair: PgPair;
-  let h: VerifierHarness;
-  let killAfterFirstSegment = false;
+  let h: LiveVerifierHarness;
   const killed: number[] = [];
 
   before(async () => {
@@ -42,26 +41,13 @@ describe('verification on a live PostgreSQL primary → standby pair', { timeout
     await waitFor('the standby to have the copy', () => withPgClient(pair.standbyUrl, async (c) =>
       (await c.query<{ n: string }>('SELECT count(*) AS n FROM orders_copy').catch(() => ({ rows: [{ n: '0' }] }))).rows[0]?.n === String(ROWS)));
     const common = { source: { url: pair.primaryUrl, table: 'orders' }, target: { url: pair.standbyUrl, table: 'orders_copy' }, schedule: '0 0 1 1 *', chunkRows: 250, checkpointChunks: 2 };
-    h = await startVerifierHarness({
-      verification: {
-        pairs: [
-          { name: 'live', ...common, graceSeconds: 1, recheckRounds: 3 },
-          { name: 'paused', ...common, graceSeconds: 1.5, recheckRounds: 3 },
-          { name: 'killed', ...common, graceSeconds: 1, recheckRounds: 3, throttle: { rowsPerSecond: 8000 } },
-        ],
-      },
-      hooks: {
-        onSegment: (run) => {
-          if (!killAfterFirstSegment || run.pair !== 'killed' || run.segmentsDone !== 1) return;
-          killAfterFirstSegment = false;
-          for (const url of [pair.primaryUrl, pair.standbyUrl]) {
-            void withPgClient(url, async (c) => {
-              const { rows } = await c.query<{ pid: number }>("SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'syncwatch-verify-snapshot'");
-              killed.push(...rows.map((r) => r.pid));
-            });
-          }
-        },
-      },
+    h = await startLiveVerifierHarness(common, 'paused', () => {
+      for (const url of [pair.primaryUrl, pair.standbyUrl]) {
+        void withPgClient(url, async (c) => {
+          const { rows } = await c.query<{ pid: number }>("SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'syncwatch-verify-snapshot'");
+          killed.push(...rows.map((r) => r.pid));
+        });
+      }
     });
   });
 
@@ -125,7 +111,7 @@ describe('verification on a live PostgreSQL primary → standby pair', { timeout
     await withPgClient(pair.primaryUrl, (c) => c.query("UPDATE orders_copy SET note = 'bypassed again' WHERE id = $1", [BYPASSED_ID]));
     await waitFor('the standby to replay', () => withPgClient(pair.standbyUrl, async (c) =>
       (await c.query<{ note: string }>('SELECT note FROM orders_copy WHERE id = $1', [BYPASSED_ID])).rows[0]?.note === 'bypassed again'));
-    killAfterFirstSegment = true;
+    h.armKill();
     const writer = startPgUpdateWriter(pair.primaryUrl, WRITER_MAX_ID);
     let done: VerificationRun;
     try {

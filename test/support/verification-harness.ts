@@ -88,3 +88,35 @@ export async function startVerifierHarness(options: {
     },
   };
 }
+
+/** A harness whose `killed` pair has its database sessions killed once, right after its first segment, when armed. */
+export interface LiveVerifierHarness extends VerifierHarness {
+  /** The next `killed` run calls `killSessions` after its first checkpointed segment. */
+  armKill(): void;
+}
+
+/**
+ * The three pairs the live-replication suites run over one source → replica pair, all on `common`'s stores:
+ * `live` (writes keep running), `stoppedName` (the suite stops replication during its re-checks, hence a longer
+ * grace) and `killed` (throttled, so that `killSessions` lands mid-run).
+ */
+export async function startLiveVerifierHarness(common: Record<string, unknown>, stoppedName: string, killSessions: () => void): Promise<LiveVerifierHarness> {
+  let armed = false;
+  const h = await startVerifierHarness({
+    verification: {
+      pairs: [
+        { name: 'live', ...common, graceSeconds: 1, recheckRounds: 3 },
+        { name: stoppedName, ...common, graceSeconds: 1.5, recheckRounds: 3 },
+        { name: 'killed', ...common, graceSeconds: 1, recheckRounds: 3, throttle: { rowsPerSecond: 8000 } },
+      ],
+    },
+    hooks: {
+      onSegment: (run) => {
+        if (!armed || run.pair !== 'killed' || run.segmentsDone !== 1) return;
+        armed = false;
+        killSessions();
+      },
+    },
+  });
+  return Object.assign(h, { armKill: () => { armed = true; } });
+}
