@@ -136,11 +136,11 @@ export async function runVerify(argv: readonly string[]): Promise<number> {
     stores.push(source);
     const target = openStore(targetUrl, '--target');
     stores.push(target);
+    const fixFile = text(values['emit-fix-sql']);
     // Checked before the comparison runs: file trees and Redis take no SQL, so there is nothing to emit.
-    if (text(values['emit-fix-sql']) !== undefined && target.fixSql === undefined) {
+    if (fixFile !== undefined && target.fixSql === undefined) {
       throw new SyncwatchError('SW_USAGE', `--emit-fix-sql: the target store (${target.kind}) takes no SQL statements; fix SQL is for PostgreSQL, MySQL/MariaDB and ClickHouse targets`);
     }
-    const fixFile = text(values['emit-fix-sql']);
     if (fixFile !== undefined) assertWritable(fixFile);
     const result = await runComparison({
       source, target, table, targetTable: text(values['target-table']),

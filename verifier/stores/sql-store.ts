@@ -159,7 +159,9 @@ export function createSqlStore(parts: SqlStoreParts): Store {
     streamRows(spec, range, options: StreamOptions = {}): AsyncGenerator<readonly CanonicalRow[]> {
       const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
       const toRow = canonicalRowMapper(d, spec);
-      const sql = (where: string): string => `SELECT ${selectList(d, spec)} FROM ${from(spec.table)}${where} ORDER BY ${keyOrders(d, spec).join(', ')} LIMIT ${batchSize}`;
+      const select = selectList(d, spec);
+      const orders = keyOrders(d, spec).join(', ');
+      const sql = (where: string): string => `SELECT ${select} FROM ${from(spec.table)}${where} ORDER BY ${orders} LIMIT ${batchSize}`;
       return keysetPages(spec, range, batchSize, options,
         async (where, params) => (await executor.query(sql(where), params.values, options)).map(toRow),
         (rows) => (rows.at(-1) ?? []).slice(0, spec.keyCount).map((v) => v ?? ''));
